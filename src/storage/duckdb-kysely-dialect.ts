@@ -1,0 +1,244 @@
+import {
+  type DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBType,
+  type DuckDBValue,
+  LIST,
+  listValue,
+  timestampTZValue,
+  VARCHAR,
+} from '@duckdb/node-api';
+import {
+  type CompiledQuery,
+  type DatabaseConnection,
+  type DatabaseIntrospector,
+  type DatabaseMetadata,
+  type Dialect,
+  type DialectAdapter,
+  type Driver,
+  type Kysely,
+  PostgresAdapter,
+  PostgresQueryCompiler,
+  type QueryCompiler,
+  type QueryResult,
+  type SchemaMetadata,
+  sql,
+  type TableMetadata,
+  type TransactionSettings,
+} from 'kysely';
+import { normaliseRow } from './values.js';
+
+/**
+ * A Kysely dialect for DuckDB through `@duckdb/node-api`.
+ * DuckDB speaks PostgreSQL-flavoured SQL with `$n` placeholders, so Kysely's Postgres compiler is reused;
+ * only the driver (connections, parameter binding, result conversion) is DuckDB-specific.
+ */
+export interface DuckDBDialectConfig {
+  /** A file path, or ':memory:'. */
+  path: string;
+  /** DuckDB runs one statement per connection at a time; a few connections let reads overlap. */
+  connections?: number;
+}
+
+export class DuckDBDialect implements Dialect {
+  constructor(private readonly config: DuckDBDialectConfig) {}
+  createAdapter(): DialectAdapter {
+    return new DuckDBAdapter();
+  }
+  createDriver(): Driver {
+    return new DuckDBDriver(this.config);
+  }
+  createQueryCompiler(): QueryCompiler {
+    return new PostgresQueryCompiler();
+  }
+  createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new DuckDBIntrospector(db);
+  }
+}
+
+/** Reads information_schema, which DuckDB implements (its pg_catalog lacks what Postgres' introspector uses). */
+class DuckDBIntrospector implements DatabaseIntrospector {
+  constructor(private readonly db: Kysely<unknown>) {}
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    const { rows } = await sql<{
+      name: string;
+    }>`SELECT schema_name AS name FROM information_schema.schemata`.execute(this.db);
+    return rows;
+  }
+
+  async getTables(): Promise<TableMetadata[]> {
+    const { rows } = await sql<{
+      schema: string;
+      table: string;
+      table_type: string;
+      column: string;
+      data_type: string;
+      is_nullable: string;
+      column_default: string | null;
+    }>`SELECT t.table_schema AS schema, t.table_name AS "table", t.table_type, c.column_name AS "column",
+          c.data_type, c.is_nullable, c.column_default
+       FROM information_schema.tables t
+       JOIN information_schema.columns c ON c.table_schema = t.table_schema AND c.table_name = t.table_name
+       WHERE t.table_schema = current_schema()
+       ORDER BY t.table_name, c.ordinal_position`.execute(this.db);
+    const tables = new Map<string, TableMetadata>();
+    for (const r of rows) {
+      let table = tables.get(r.table);
+      if (!table) {
+        table = { name: r.table, schema: r.schema, isView: r.table_type === 'VIEW', columns: [] };
+        tables.set(r.table, table);
+      }
+      (table.columns as TableMetadata['columns'][number][]).push({
+        name: r.column,
+        dataType: r.data_type,
+        isNullable: r.is_nullable === 'YES',
+        isAutoIncrementing: false,
+        hasDefaultValue: r.column_default !== null,
+      });
+    }
+    return [...tables.values()];
+  }
+
+  async getMetadata(): Promise<DatabaseMetadata> {
+    return { tables: await this.getTables() };
+  }
+}
+
+class DuckDBAdapter extends PostgresAdapter {
+  // Only one process can open a DuckDB file for writing, so the migration lock is the file itself.
+  override async acquireMigrationLock(): Promise<void> {}
+  override async releaseMigrationLock(): Promise<void> {}
+}
+
+class DuckDBDriver implements Driver {
+  private instance: DuckDBInstance | undefined;
+  private readonly idle: DuckDBKyselyConnection[] = [];
+  private readonly all: DuckDBKyselyConnection[] = [];
+  private readonly waiters: Array<(c: DuckDBKyselyConnection) => void> = [];
+
+  constructor(private readonly config: DuckDBDialectConfig) {}
+
+  async init(): Promise<void> {
+    this.instance = await DuckDBInstance.create(this.config.path);
+    const size = Math.max(1, this.config.connections ?? 2);
+    for (let i = 0; i < size; i++) {
+      const connection = new DuckDBKyselyConnection(await this.instance.connect());
+      // Sessions run in UTC so nothing depends on the host's zone (ICU ships in the package).
+      await connection.run("SET TimeZone = 'UTC'");
+      this.all.push(connection);
+      this.idle.push(connection);
+    }
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const free = this.idle.pop();
+    if (free) return free;
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    const waiter = this.waiters.shift();
+    if (waiter) waiter(connection as DuckDBKyselyConnection);
+    else this.idle.push(connection as DuckDBKyselyConnection);
+  }
+
+  async beginTransaction(connection: DatabaseConnection, _settings: TransactionSettings): Promise<void> {
+    await (connection as DuckDBKyselyConnection).run('BEGIN TRANSACTION');
+  }
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await (connection as DuckDBKyselyConnection).run('COMMIT');
+  }
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await (connection as DuckDBKyselyConnection).run('ROLLBACK');
+  }
+
+  async destroy(): Promise<void> {
+    for (const c of this.all) c.close();
+    this.all.length = 0;
+    this.idle.length = 0;
+    this.instance?.closeSync();
+    this.instance = undefined;
+  }
+}
+
+const LIST_OF_VARCHAR = LIST(VARCHAR);
+
+/**
+ * Binds JS values the way pg does: Dates as TIMESTAMPTZ; arrays as VARCHAR[] (SQL casts them, e.g.
+ * `$1::DOUBLE[]`), so a list that starts with null still has a type.
+ */
+function bindParameter(value: unknown): { value: DuckDBValue; type?: DuckDBType } {
+  if (value === undefined || value === null) return { value: null };
+  if (value instanceof Date) return { value: timestampTZValue(BigInt(value.getTime()) * 1000n) };
+  if (Array.isArray(value)) {
+    const items = value.map((v) =>
+      v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v),
+    );
+    return { value: listValue(items), type: LIST_OF_VARCHAR };
+  }
+  if (
+    typeof value === 'string' ||
+    typeof value === 'number' ||
+    typeof value === 'boolean' ||
+    typeof value === 'bigint'
+  ) {
+    return { value };
+  }
+  throw new TypeError(`cannot bind a ${typeof value} parameter to DuckDB`);
+}
+
+class DuckDBKyselyConnection implements DatabaseConnection {
+  constructor(private readonly connection: DuckDBConnection) {}
+
+  async run(sql: string): Promise<void> {
+    await this.connection.run(sql);
+  }
+
+  close(): void {
+    this.connection.closeSync();
+  }
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const bound = compiled.parameters.map(bindParameter);
+    const values = bound.map((b) => b.value);
+    const types = bound.some((b) => b.type)
+      ? bound.map((b) => b.type ?? (undefined as unknown as DuckDBType))
+      : undefined;
+    const reader = await this.connection.runAndReadAll(compiled.sql, values, types);
+    const kind = compiled.query.kind;
+    if (kind === 'InsertQueryNode' || kind === 'UpdateQueryNode' || kind === 'DeleteQueryNode') {
+      const hasReturning = 'returning' in compiled.query && compiled.query.returning !== undefined;
+      if (!hasReturning) {
+        // DuckDB reports the affected rows as a single "Count" column.
+        const [first] = reader.getRowObjectsJS();
+        const count = first ? Number(Object.values(first)[0]) : 0;
+        return { rows: [], numAffectedRows: BigInt(count) };
+      }
+    }
+    return { rows: reader.getRowObjectsJS().map((row) => normaliseRow(row) as R) };
+  }
+
+  async *streamQuery<R>(compiled: CompiledQuery, chunkSize = 1000): AsyncIterableIterator<QueryResult<R>> {
+    const bound = compiled.parameters.map(bindParameter);
+    const types = bound.some((b) => b.type)
+      ? bound.map((b) => b.type ?? (undefined as unknown as DuckDBType))
+      : undefined;
+    const result = await this.connection.stream(
+      compiled.sql,
+      bound.map((b) => b.value),
+      types,
+    );
+    let rows: R[] = [];
+    for await (const batch of result.yieldRowObjectJs()) {
+      for (const row of batch) {
+        rows.push(normaliseRow(row) as R);
+        if (rows.length >= chunkSize) {
+          yield { rows };
+          rows = [];
+        }
+      }
+    }
+    if (rows.length > 0) yield { rows };
+  }
+}

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as canonicalModel from './0001_canonical_model.js';
+
+/** Every migration, in order. Names sort in the order they must run; never rename or remove one. */
+export const migrations: Record<string, Migration> = {
+  '0001_canonical_model': canonicalModel,
+};

@@ -1,0 +1,159 @@
+import type { Generated } from 'kysely';
+
+/** The stored model. Every table carries org_id and every key starts with it (see DESIGN.md, Storage). */
+export interface OrganizationsTable {
+  id: number;
+  slug: string;
+  name: string;
+  time_zone: string;
+  created_at: Date;
+}
+
+export interface NamedEntityTable {
+  org_id: number;
+  id: string;
+  name: string;
+}
+
+export interface TeamsTable extends NamedEntityTable {
+  desk_id: string | null;
+}
+
+export interface AgentsTable extends NamedEntityTable {
+  team_id: string | null;
+  email: string | null;
+}
+
+export interface TicketsTable {
+  org_id: number;
+  id: string;
+  created_at: Date;
+  status: string;
+  priority: string | null;
+  channel: string | null;
+  desk_id: string | null;
+  team_id: string | null;
+  assignee_id: string | null;
+  customer_id: string | null;
+  ticket_type: string | null;
+  subject: string | null;
+  first_response_at: Date | null;
+  solved_at: Date | null;
+  reopen_count: number | null;
+  agent_replies: number | null;
+  handle_time_seconds: number | null;
+  escalated_at: Date | null;
+  sla_breached: boolean | null;
+  automated: boolean | null;
+  /** Space-separated, with a leading and trailing space, so `LIKE '% tag %'` matches whole tags. */
+  tags: string;
+  /** 'tickets' | 'snapshots' | 'events': which import shape last wrote the row. */
+  source_shape: string;
+  snapshot_key: number | null;
+  content_hash: string;
+  import_id: number;
+  updated_at: Date;
+}
+
+export interface TicketEventsTable {
+  org_id: number;
+  id: string;
+  ticket_id: string;
+  type: string;
+  at: Date;
+  actor_type: string | null;
+  actor: string | null;
+  public: boolean | null;
+  status: string | null;
+  team: string | null;
+  assignee: string | null;
+  priority: string | null;
+  channel: string | null;
+  desk: string | null;
+  customer: string | null;
+  seconds: number | null;
+  import_id: number;
+}
+
+export interface ImportsTable {
+  org_id: number;
+  id: number;
+  file_name: string;
+  shape: string;
+  status: string;
+  started_at: Date;
+  finished_at: Date | null;
+  rows_read: number;
+  rows_skipped: number;
+  tickets_created: number;
+  tickets_updated: number;
+  tickets_unchanged: number;
+  events_created: number;
+  events_unchanged: number;
+  /** JSON array of the first row errors. */
+  errors: string;
+  error_count: number;
+}
+
+export interface BusinessSchedulesTable {
+  org_id: number;
+  id: string;
+  name: string;
+  time_zone: string;
+}
+
+export interface ScheduleIntervalsTable {
+  org_id: number;
+  schedule_id: string;
+  /** ISO weekday, 1 = Monday. */
+  weekday: number;
+  start_minute: number;
+  end_minute: number;
+}
+
+export interface ScheduleHolidaysTable {
+  org_id: number;
+  schedule_id: string;
+  /** Calendar day in the schedule's zone, 'YYYY-MM-DD'. */
+  day: string;
+  name: string;
+}
+
+export interface SlaPoliciesTable {
+  org_id: number;
+  id: string;
+  name: string;
+  position: number;
+  /** JSON: the ordered conditions; first matching policy applies. */
+  conditions: string;
+  /** JSON array of statuses during which clocks pause. */
+  pausing_statuses: string;
+  schedule_id: string | null;
+}
+
+export interface SlaTargetsTable {
+  org_id: number;
+  policy_id: string;
+  priority: string;
+  metric: string;
+  target_seconds: number;
+  business_hours: boolean;
+}
+
+export interface Database {
+  organizations: OrganizationsTable;
+  desks: NamedEntityTable;
+  teams: TeamsTable;
+  agents: AgentsTable;
+  customers: NamedEntityTable;
+  tickets: TicketsTable;
+  ticket_events: TicketEventsTable;
+  imports: ImportsTable;
+  business_schedules: BusinessSchedulesTable;
+  schedule_intervals: ScheduleIntervalsTable;
+  schedule_holidays: ScheduleHolidaysTable;
+  sla_policies: SlaPoliciesTable;
+  sla_targets: SlaTargetsTable;
+}
+
+export type { Generated };

@@ -1,0 +1,67 @@
+import { type RawBuilder, sql } from 'kysely';
+
+/** Column types the set-based loaders cast arrays to. */
+export type ColumnType = 'text' | 'double' | 'integer' | 'boolean' | 'timestamptz';
+
+/**
+ * What differs between the engines, and nothing else. Every engine difference lives here as a small
+ * hook or a capability flag; callers never test the engine's name.
+ */
+export interface SqlDialect {
+  readonly name: 'duckdb' | 'postgres';
+  /** Whether another process may open the same database while this one has it open. */
+  readonly multiProcess: boolean;
+  /** A row source `(SELECT … ) AS alias(columns)` zipping one array parameter per column. */
+  rowsFromArrays(
+    columns: ReadonlyArray<{ name: string; type: ColumnType; values: unknown[] }>,
+  ): RawBuilder<unknown>;
+  /** SQL type name for a column type. */
+  typeName(type: ColumnType): string;
+}
+
+const DUCKDB_TYPES: Record<ColumnType, string> = {
+  text: 'VARCHAR',
+  double: 'DOUBLE',
+  integer: 'BIGINT',
+  boolean: 'BOOLEAN',
+  timestamptz: 'TIMESTAMPTZ',
+};
+
+const POSTGRES_TYPES: Record<ColumnType, string> = {
+  text: 'text',
+  double: 'double precision',
+  integer: 'bigint',
+  boolean: 'boolean',
+  timestamptz: 'timestamptz',
+};
+
+function arrayParameter(values: unknown[]): unknown[] {
+  return values.map((v) => (v === undefined ? null : v instanceof Date ? v.toISOString() : v));
+}
+
+export const duckdbDialect: SqlDialect = {
+  name: 'duckdb',
+  multiProcess: false,
+  typeName: (type) => DUCKDB_TYPES[type],
+  rowsFromArrays(columns) {
+    // Several unnest() calls in one SELECT list are zipped by DuckDB.
+    const selects = columns.map(
+      (c) =>
+        sql`unnest(${sql.val(arrayParameter(c.values))}::${sql.raw(DUCKDB_TYPES[c.type])}[]) AS ${sql.ref(c.name)}`,
+    );
+    return sql`(SELECT ${sql.join(selects)})`;
+  },
+};
+
+export const postgresDialect: SqlDialect = {
+  name: 'postgres',
+  multiProcess: true,
+  typeName: (type) => POSTGRES_TYPES[type],
+  rowsFromArrays(columns) {
+    const arrays = columns.map(
+      (c) => sql`${sql.val(arrayParameter(c.values))}::${sql.raw(POSTGRES_TYPES[c.type])}[]`,
+    );
+    const names = columns.map((c) => sql.ref(c.name));
+    return sql`(SELECT * FROM unnest(${sql.join(arrays)}) AS u(${sql.join(names)}))`;
+  },
+};

@@ -1,0 +1,22 @@
+/**
+ * The storage boundary: whatever a driver returns (DuckDB BigInt and DATE values, pg numeric strings)
+ * leaves here as plain JS numbers, strings, booleans and Dates, so nothing above storage sees them.
+ */
+export function toSafeNumber(value: bigint): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`integer ${value} does not fit a JS number`);
+  return n;
+}
+
+export function normaliseValue(value: unknown): unknown {
+  if (typeof value === 'bigint') return toSafeNumber(value);
+  return value;
+}
+
+export function normaliseRow(row: Record<string, unknown>): Record<string, unknown> {
+  for (const key of Object.keys(row)) {
+    const v = row[key];
+    if (typeof v === 'bigint') row[key] = toSafeNumber(v);
+  }
+  return row;
+}
