@@ -72,6 +72,7 @@ export interface TicketEventsTable {
   desk: string | null;
   customer: string | null;
   seconds: number | null;
+  content_hash: string;
   import_id: number;
 }
 

@@ -1,0 +1,156 @@
+/**
+ * The canonical import shapes of DESIGN.md ("Canonical import formats"): one list of fields per shape,
+ * each with the kind of value it holds. Mappings, validation and docs all read these lists.
+ */
+export type FieldKind =
+  | 'text'
+  | 'lowercase'
+  | 'timestamp'
+  | 'count'
+  | 'seconds'
+  | 'boolean'
+  | 'status'
+  | 'priority'
+  | 'tags'
+  | 'event_type'
+  | 'actor_type'
+  | 'snapshot_key';
+
+export interface FieldSpec {
+  name: string;
+  kind: FieldKind;
+  required?: boolean;
+  description: string;
+}
+
+export type ImportShape = 'tickets' | 'events' | 'snapshots';
+export const IMPORT_SHAPES: readonly ImportShape[] = ['tickets', 'events', 'snapshots'];
+
+export const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed', 'deleted'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const EVENT_TYPES = [
+  'created',
+  'customer_message',
+  'agent_reply',
+  'internal_note',
+  'bot_reply',
+  'status_change',
+  'assignment',
+  'escalation',
+  'priority_change',
+  'time_entry',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const ACTOR_TYPES = ['customer', 'agent', 'bot', 'system'] as const;
+export type ActorType = (typeof ACTOR_TYPES)[number];
+
+export const TICKET_FIELDS: readonly FieldSpec[] = [
+  { name: 'id', kind: 'text', required: true, description: "the source's ticket id" },
+  { name: 'created_at', kind: 'timestamp', required: true, description: 'when the ticket was created' },
+  { name: 'status', kind: 'status', required: true, description: `one of ${STATUSES.join(', ')}` },
+  { name: 'priority', kind: 'priority', description: `one of ${PRIORITIES.join(', ')}` },
+  { name: 'channel', kind: 'lowercase', description: 'email, chat, phone, web, social, …' },
+  { name: 'desk', kind: 'text', description: 'service desk (brand, department)' },
+  { name: 'team', kind: 'text', description: 'team (group) the ticket is assigned to' },
+  { name: 'assignee', kind: 'text', description: 'agent the ticket is assigned to' },
+  { name: 'customer', kind: 'text', description: 'requester' },
+  { name: 'first_response_at', kind: 'timestamp', description: 'first human public reply' },
+  { name: 'solved_at', kind: 'timestamp', description: 'last solve' },
+  { name: 'reopen_count', kind: 'count', description: 'times reopened after a solve' },
+  { name: 'agent_replies', kind: 'count', description: 'human public replies' },
+  { name: 'handle_time_seconds', kind: 'seconds', description: 'time spent by agents' },
+  { name: 'escalated_at', kind: 'timestamp', description: 'first escalation' },
+  { name: 'sla_breached', kind: 'boolean', description: "the source's own SLA outcome for the ticket" },
+  { name: 'automated', kind: 'boolean', description: 'resolved by automation' },
+  { name: 'tags', kind: 'tags', description: 'tags, separated by commas, semicolons, pipes or spaces' },
+  {
+    name: 'type',
+    kind: 'lowercase',
+    description: 'ticket type (question, incident, problem, task, complaint…)',
+  },
+  { name: 'subject', kind: 'text', description: 'subject line' },
+];
+
+export const SNAPSHOT_FIELDS: readonly FieldSpec[] = [
+  ...TICKET_FIELDS,
+  {
+    name: 'snapshot_key',
+    kind: 'snapshot_key',
+    required: true,
+    description: 'update time or modification counter; the highest per ticket wins',
+  },
+];
+
+export const EVENT_FIELDS: readonly FieldSpec[] = [
+  { name: 'ticket_id', kind: 'text', required: true, description: "the source's ticket id" },
+  { name: 'event_id', kind: 'text', description: "the source's event id (identity is hashed when absent)" },
+  { name: 'type', kind: 'event_type', required: true, description: `one of ${EVENT_TYPES.join(', ')}` },
+  { name: 'at', kind: 'timestamp', required: true, description: 'when it happened' },
+  { name: 'actor_type', kind: 'actor_type', description: `one of ${ACTOR_TYPES.join(', ')}` },
+  { name: 'actor', kind: 'text', description: 'who acted (agent, customer, bot name)' },
+  { name: 'public', kind: 'boolean', description: 'visible to the customer' },
+  { name: 'status', kind: 'status', description: 'new status (status_change, created)' },
+  { name: 'team', kind: 'text', description: 'team after the event' },
+  { name: 'assignee', kind: 'text', description: 'assignee after the event' },
+  { name: 'priority', kind: 'priority', description: 'priority after the event' },
+  { name: 'channel', kind: 'lowercase', description: 'channel of the ticket or message' },
+  { name: 'desk', kind: 'text', description: 'service desk' },
+  { name: 'customer', kind: 'text', description: 'requester (on created)' },
+  { name: 'seconds', kind: 'seconds', description: 'time spent (time_entry)' },
+];
+
+export function fieldsOf(shape: ImportShape): readonly FieldSpec[] {
+  if (shape === 'events') return EVENT_FIELDS;
+  if (shape === 'snapshots') return SNAPSHOT_FIELDS;
+  return TICKET_FIELDS;
+}
+
+export interface TicketRecord {
+  id: string;
+  created_at: Date;
+  status: Status;
+  priority: Priority | null;
+  channel: string | null;
+  desk: string | null;
+  team: string | null;
+  assignee: string | null;
+  customer: string | null;
+  first_response_at: Date | null;
+  solved_at: Date | null;
+  reopen_count: number | null;
+  agent_replies: number | null;
+  handle_time_seconds: number | null;
+  escalated_at: Date | null;
+  sla_breached: boolean | null;
+  automated: boolean | null;
+  tags: string[];
+  type: string | null;
+  subject: string | null;
+}
+
+export interface SnapshotRecord extends TicketRecord {
+  snapshot_key: number;
+}
+
+export interface EventRecord {
+  ticket_id: string;
+  event_id: string | null;
+  type: EventType;
+  at: Date;
+  actor_type: ActorType | null;
+  actor: string | null;
+  public: boolean | null;
+  status: Status | null;
+  team: string | null;
+  assignee: string | null;
+  priority: Priority | null;
+  channel: string | null;
+  desk: string | null;
+  customer: string | null;
+  seconds: number | null;
+}

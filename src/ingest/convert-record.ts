@@ -1,0 +1,183 @@
+import type { EventRecord, FieldSpec, ImportShape, SnapshotRecord, TicketRecord } from './canonical.js';
+import { fieldsOf } from './canonical.js';
+import { type ParseContext, parseFieldValue } from './field-values.js';
+import type { ColumnSource, Mapping } from './mapping.js';
+
+/** One problem with one value: reported as file, row, field and reason. */
+export interface RowError {
+  row: number;
+  field: string;
+  reason: string;
+}
+
+export type CanonicalRecord = TicketRecord | SnapshotRecord | EventRecord;
+export type Converted<T> = { ok: true; record: T } | { ok: false; errors: RowError[] };
+
+function lookup(record: Record<string, unknown>, path: string): unknown {
+  if (path in record) return record[path];
+  // JSON sources may name nested values with a dotted path, e.g. "via.channel".
+  let value: unknown = record;
+  for (const part of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
+interface FieldPlan {
+  spec: FieldSpec;
+  source: ColumnSource | undefined;
+  ctx: ParseContext;
+  valueMap: Record<string, string | number | boolean | null> | undefined;
+}
+
+/**
+ * Turns source records into canonical records following a mapping. Pure: the same record and mapping
+ * always give the same result, and every problem is returned rather than thrown.
+ */
+export class RecordConverter {
+  private readonly plans: FieldPlan[];
+  private readonly missing: Set<string>;
+  readonly shape: ImportShape;
+
+  constructor(
+    private readonly mapping: Mapping,
+    orgTimeZone: string,
+  ) {
+    this.shape = mapping.shape;
+    this.missing = new Set(mapping.missing);
+    const timeZone = mapping.timeZone ?? orgTimeZone;
+    this.plans = fieldsOf(mapping.shape).map((spec) => ({
+      spec,
+      source: mapping.columns[spec.name],
+      ctx: {
+        timeZone,
+        dateFormat: mapping.dateFormats[spec.name] ?? mapping.dateFormat,
+        snapshotKeyType: mapping.snapshotKeyType,
+      },
+      valueMap: mapping.values[spec.name],
+    }));
+  }
+
+  /** Problems that make every row fail, found from the header alone (CSV): a mapped column that is not there. */
+  checkColumns(header: readonly string[]): string[] {
+    const have = new Set(header);
+    const problems: string[] = [];
+    for (const plan of this.plans) {
+      const column = this.columnOf(plan);
+      if (column !== undefined && !have.has(column) && (plan.source !== undefined || plan.spec.required)) {
+        problems.push(
+          plan.source !== undefined
+            ? `mapping.columns.${plan.spec.name}: column "${column}" is not in the file (columns: ${header.join(', ')})`
+            : `required field "${plan.spec.name}" has no column: add a "${plan.spec.name}" column or map one in "columns"`,
+        );
+      }
+    }
+    return problems;
+  }
+
+  private columnOf(plan: FieldPlan): string | undefined {
+    const source = plan.source;
+    if (source === undefined) return plan.spec.name;
+    if (typeof source === 'string') return source;
+    if ('column' in source) return source.column;
+    return undefined;
+  }
+
+  convert(source: Record<string, unknown>, row: number): Converted<CanonicalRecord> {
+    const errors: RowError[] = [];
+    const out: Record<string, unknown> = {};
+    for (const plan of this.plans) {
+      const field = plan.spec.name;
+      let raw: unknown;
+      const column = this.columnOf(plan);
+      if (column === undefined) raw = (plan.source as { const: unknown }).const;
+      else raw = lookup(source, column);
+      if (typeof raw === 'string' && this.missing.has(raw.trim())) raw = null;
+      if (plan.valueMap && raw !== null && raw !== undefined) {
+        const key = String(raw).trim();
+        if (key in plan.valueMap) raw = plan.valueMap[key];
+      }
+      if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) {
+        if (plan.spec.required) errors.push({ row, field, reason: 'is required but missing' });
+        out[field] = plan.spec.kind === 'tags' ? [] : null;
+        continue;
+      }
+      const parsed = parseFieldValue(plan.spec.kind, raw, plan.ctx);
+      if (parsed.ok) out[field] = parsed.value;
+      else errors.push({ row, field, reason: parsed.reason });
+    }
+    if (errors.length === 0) {
+      if (this.shape === 'events') applyEventRules(out as unknown as EventRecord, row, errors);
+      else applyTicketRules(out as unknown as TicketRecord, row, errors);
+    }
+    if (errors.length > 0) return { ok: false, errors };
+    this.prefixIds(out);
+    return { ok: true, record: out as unknown as CanonicalRecord };
+  }
+
+  private prefixIds(out: Record<string, unknown>): void {
+    const prefix = this.mapping.idPrefix;
+    if (!prefix) return;
+    for (const field of ['id', 'ticket_id', 'event_id']) {
+      if (typeof out[field] === 'string') out[field] = prefix + out[field];
+    }
+  }
+}
+
+function applyTicketRules(t: TicketRecord, row: number, errors: RowError[]): void {
+  for (const field of ['first_response_at', 'solved_at', 'escalated_at'] as const) {
+    const at = t[field];
+    if (at && at.getTime() < t.created_at.getTime()) {
+      errors.push({
+        row,
+        field,
+        reason: `${at.toISOString()} is before created_at ${t.created_at.toISOString()}`,
+      });
+    }
+  }
+}
+
+const DEFAULT_ACTOR: Partial<Record<EventRecord['type'], EventRecord['actor_type']>> = {
+  customer_message: 'customer',
+  agent_reply: 'agent',
+  internal_note: 'agent',
+  bot_reply: 'bot',
+  time_entry: 'agent',
+};
+const ALLOWED_ACTORS: Partial<Record<EventRecord['type'], ReadonlyArray<EventRecord['actor_type']>>> = {
+  customer_message: ['customer'],
+  agent_reply: ['agent'],
+  internal_note: ['agent', 'bot', 'system'],
+  bot_reply: ['bot', 'system'],
+};
+
+function applyEventRules(e: EventRecord, row: number, errors: RowError[]): void {
+  e.actor_type ??= DEFAULT_ACTOR[e.type] ?? null;
+  const allowed = ALLOWED_ACTORS[e.type];
+  if (allowed && !allowed.includes(e.actor_type)) {
+    errors.push({
+      row,
+      field: 'actor_type',
+      reason: `"${e.actor_type}" cannot make a ${e.type} (expected ${allowed.join(' or ')})`,
+    });
+  }
+  if (e.public === null) {
+    if (e.type === 'internal_note') e.public = false;
+    else if (e.type === 'agent_reply' || e.type === 'bot_reply' || e.type === 'customer_message')
+      e.public = true;
+  } else if (e.type === 'internal_note' && e.public) {
+    errors.push({ row, field: 'public', reason: 'an internal_note cannot be public' });
+  }
+  const needs: Partial<Record<EventRecord['type'], Array<keyof EventRecord>>> = {
+    status_change: ['status'],
+    priority_change: ['priority'],
+    time_entry: ['seconds'],
+  };
+  for (const field of needs[e.type] ?? []) {
+    if (e[field] === null) errors.push({ row, field, reason: `is required for a ${e.type} event` });
+  }
+  if (e.type === 'assignment' && e.assignee === null && e.team === null) {
+    errors.push({ row, field: 'assignee', reason: 'an assignment event needs an assignee or a team' });
+  }
+}

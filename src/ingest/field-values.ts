@@ -1,0 +1,152 @@
+import { DateTime } from 'luxon';
+import { ACTOR_TYPES, EVENT_TYPES, type FieldKind, PRIORITIES, STATUSES } from './canonical.js';
+
+/** A parsed value, or the reason it could not be parsed (reported with file, row and field). */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const fail = (reason: string): Parsed<never> => ({ ok: false, reason });
+
+export interface ParseContext {
+  /** Zone for timestamps written without an offset. */
+  timeZone: string;
+  /** A Luxon format, or epoch_s / epoch_ms; ISO 8601 and SQL-style timestamps when absent. */
+  dateFormat?: string | undefined;
+  snapshotKeyType?: 'auto' | 'number' | 'timestamp';
+}
+
+// Common source spellings of canonical values. Anything else needs a value map in the mapping.
+const STATUS_SYNONYMS: Record<string, string> = {
+  hold: 'on_hold',
+  'on hold': 'on_hold',
+  'on-hold': 'on_hold',
+  onhold: 'on_hold',
+  resolved: 'solved',
+  spam: 'deleted',
+  trash: 'deleted',
+};
+const PRIORITY_SYNONYMS: Record<string, string> = { medium: 'normal' };
+const ACTOR_SYNONYMS: Record<string, string> = {
+  'end-user': 'customer',
+  end_user: 'customer',
+  enduser: 'customer',
+  requester: 'customer',
+  user: 'customer',
+  admin: 'agent',
+  automation: 'bot',
+  trigger: 'system',
+};
+const TRUE = new Set(['true', 't', 'yes', 'y', '1']);
+const FALSE = new Set(['false', 'f', 'no', 'n', '0']);
+
+function oneOf<T extends string>(allowed: readonly T[], synonyms: Record<string, string>, what: string) {
+  return (raw: string): Parsed<T> => {
+    const key = raw.trim().toLowerCase();
+    const value = (synonyms[key] ?? key.replace(/[\s-]+/g, '_')) as T;
+    if (allowed.includes(value)) return ok(value);
+    return fail(
+      `"${raw}" is not a ${what} (expected one of ${allowed.join(', ')}; map others with "values")`,
+    );
+  };
+}
+
+const parseStatus = oneOf(STATUSES, STATUS_SYNONYMS, 'status');
+const parsePriority = oneOf(PRIORITIES, PRIORITY_SYNONYMS, 'priority');
+const parseEventType = oneOf(EVENT_TYPES, {}, 'event type');
+const parseActorType = oneOf(ACTOR_TYPES, ACTOR_SYNONYMS, 'actor type');
+
+export function parseTimestamp(raw: string, ctx: ParseContext): Parsed<Date> {
+  const text = raw.trim();
+  const format = ctx.dateFormat;
+  let dt: DateTime;
+  if (format === 'epoch_s' || format === 'epoch_ms') {
+    const n = Number(text);
+    if (!Number.isFinite(n))
+      return fail(`"${raw}" is not a number of ${format === 'epoch_s' ? 'seconds' : 'milliseconds'}`);
+    dt = DateTime.fromMillis(format === 'epoch_s' ? n * 1000 : n, { zone: 'utc' });
+  } else if (format) {
+    dt = DateTime.fromFormat(text, format, { zone: ctx.timeZone, locale: 'en-US' });
+    if (!dt.isValid) return fail(`"${raw}" is not a date in the format ${format}`);
+  } else {
+    dt = DateTime.fromISO(text, { zone: ctx.timeZone });
+    if (!dt.isValid) dt = DateTime.fromSQL(text, { zone: ctx.timeZone });
+    if (!dt.isValid)
+      return fail(`"${raw}" is not an ISO 8601 date (set "dateFormat" in the mapping for other formats)`);
+  }
+  if (!dt.isValid) return fail(`"${raw}" is not a valid date`);
+  return ok(dt.toJSDate());
+}
+
+function parseCount(raw: string): Parsed<number> {
+  const text = raw.trim();
+  if (!/^\d+(\.0+)?$/.test(text)) return fail(`"${raw}" is not a whole number ≥ 0`);
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? ok(n) : fail(`"${raw}" is too large`);
+}
+
+function parseSeconds(raw: string): Parsed<number> {
+  const text = raw.trim();
+  const n = Number(text);
+  if (text === '' || !Number.isFinite(n) || n < 0) return fail(`"${raw}" is not a number of seconds ≥ 0`);
+  return ok(n);
+}
+
+function parseBoolean(raw: string): Parsed<boolean> {
+  const key = raw.trim().toLowerCase();
+  if (TRUE.has(key)) return ok(true);
+  if (FALSE.has(key)) return ok(false);
+  return fail(`"${raw}" is not a boolean (true/false, yes/no, 1/0; map others with "values")`);
+}
+
+export function parseTags(raw: unknown): string[] {
+  const items = Array.isArray(raw) ? raw.map((v) => String(v)) : String(raw).split(/[,;|\s]+/);
+  const tags: string[] = [];
+  for (const item of items) {
+    // Tags are matched as whole words (`LIKE '% tag %'`), so they hold no separators.
+    const tag = item.trim().toLowerCase().replace(/\s+/g, '_');
+    if (tag && !tags.includes(tag)) tags.push(tag);
+  }
+  return tags;
+}
+
+function parseSnapshotKey(raw: string, ctx: ParseContext): Parsed<number> {
+  const text = raw.trim();
+  const numeric = /^-?\d+(\.\d+)?$/.test(text);
+  if (ctx.snapshotKeyType === 'number' || (ctx.snapshotKeyType !== 'timestamp' && numeric)) {
+    return numeric ? ok(Number(text)) : fail(`"${raw}" is not a number`);
+  }
+  const at = parseTimestamp(text, ctx);
+  return at.ok ? ok(at.value.getTime()) : at;
+}
+
+/** Parses one non-missing source value into the canonical value of a field kind. */
+export function parseFieldValue(kind: FieldKind, raw: unknown, ctx: ParseContext): Parsed<unknown> {
+  if (kind === 'tags') return ok(parseTags(raw));
+  if (typeof raw === 'object' && raw !== null) return fail('is an object or a list, not a single value');
+  if (typeof raw === 'boolean' && kind === 'boolean') return ok(raw);
+  const text = String(raw);
+  switch (kind) {
+    case 'text':
+      return ok(text.trim());
+    case 'lowercase':
+      return ok(text.trim().toLowerCase());
+    case 'timestamp':
+      return parseTimestamp(text, ctx);
+    case 'count':
+      return parseCount(text);
+    case 'seconds':
+      return parseSeconds(text);
+    case 'boolean':
+      return parseBoolean(text);
+    case 'status':
+      return parseStatus(text);
+    case 'priority':
+      return parsePriority(text);
+    case 'event_type':
+      return parseEventType(text);
+    case 'actor_type':
+      return parseActorType(text);
+    case 'snapshot_key':
+      return parseSnapshotKey(text, ctx);
+  }
+}

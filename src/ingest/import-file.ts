@@ -1,0 +1,377 @@
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import { sql } from 'kysely';
+import { type TicketState, ticketStateFromEvents } from '../derive/ticket-state.js';
+import type { Store } from '../storage/database.js';
+import {
+  addDimensions,
+  distinctValues,
+  loadStateEvents,
+  type MergeCounts,
+  mergeStage,
+  nextImportId,
+  Stage,
+  type StagedRow,
+  type Trx,
+} from '../storage/import-writer.js';
+import type { Organization } from '../storage/organizations.js';
+import type { EventRecord, ImportShape, TicketRecord } from './canonical.js';
+import { type CanonicalRecord, RecordConverter } from './convert-record.js';
+import { defaultMapping, detectShape, type Mapping } from './mapping.js';
+import { FileReadError, openRecordSource } from './read-records.js';
+import { EVENT_COLUMNS, RAW_EVENT_COLUMNS, type StagedEvent, TICKET_COLUMNS } from './staged-columns.js';
+
+export interface ImportError {
+  file: string;
+  row: number;
+  field: string;
+  reason: string;
+}
+
+export interface ImportProgress {
+  bytesRead: number;
+  totalBytes: number;
+  rowsRead: number;
+  phase: 'reading' | 'merging';
+}
+
+export interface ImportOptions {
+  store: Store;
+  org: Organization;
+  file: string;
+  mapping?: Mapping | undefined;
+  /** Store the valid rows and report the others, instead of storing nothing. */
+  skipInvalid?: boolean | undefined;
+  onProgress?: ((progress: ImportProgress) => void) | undefined;
+  batchSize?: number;
+  /** How many row errors are kept for the report (all are counted). */
+  maxReportedErrors?: number;
+}
+
+export interface ImportSummary {
+  importId: number;
+  file: string;
+  shape: ImportShape | null;
+  status: 'succeeded' | 'failed';
+  rowsRead: number;
+  rowsStored: number;
+  rowsSkipped: number;
+  tickets: MergeCounts;
+  events: MergeCounts | null;
+  errorCount: number;
+  errors: ImportError[];
+}
+
+export class ImportFailedError extends Error {
+  constructor(readonly summary: ImportSummary) {
+    const first = summary.errors[0];
+    const where = first
+      ? `${first.file}, row ${first.row}, field ${first.field}: ${first.reason}`
+      : 'unknown error';
+    super(
+      `import of ${summary.file} failed, nothing was stored: ${summary.errorCount} error${summary.errorCount === 1 ? '' : 's'}; first: ${where}`,
+    );
+  }
+}
+
+const ZERO: MergeCounts = { created: 0, updated: 0, unchanged: 0 };
+const TICKETS_PER_MATERIALISE = 1000;
+
+class FileLevelError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+    readonly row = 0,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Imports one file into one organisation, all-or-nothing: every row is read and validated, valid rows
+ * are staged inside a transaction, and only a file without errors (or with --skip-invalid) is merged.
+ */
+export async function importFile(options: ImportOptions): Promise<ImportSummary> {
+  const { store, org, file } = options;
+  const batchSize = options.batchSize ?? 5000;
+  const maxErrors = options.maxReportedErrors ?? 100;
+  const fileName = basename(file);
+  const startedAt = new Date();
+  const errors: ImportError[] = [];
+  let errorCount = 0;
+  let rowsRead = 0;
+  let rowsStored = 0;
+  let shape: ImportShape | null = options.mapping?.shape ?? null;
+
+  const report = (row: number, field: string, reason: string) => {
+    errorCount++;
+    if (errors.length < maxErrors) errors.push({ file: fileName, row, field, reason });
+  };
+
+  const summaryOf = (
+    importId: number,
+    status: ImportSummary['status'],
+    rest: Partial<ImportSummary> = {},
+  ) => ({
+    importId,
+    file: fileName,
+    shape,
+    status,
+    rowsRead,
+    rowsStored,
+    rowsSkipped: status === 'succeeded' ? rowsRead - rowsStored : rowsRead,
+    tickets: ZERO,
+    events: null,
+    errorCount,
+    errors,
+    ...rest,
+  });
+
+  try {
+    return await store.db.transaction().execute(async (trx) => {
+      const importId = await nextImportId(trx, org.id);
+      const source = openRecordSource(file, {
+        format: options.mapping?.format,
+        delimiter: options.mapping?.delimiter,
+        records: options.mapping?.records,
+      });
+      let converter: RecordConverter | undefined;
+      let stage: Stage<CanonicalRecord> | undefined;
+      let batch: StagedRow<CanonicalRecord>[] = [];
+      const progress = (phase: ImportProgress['phase']) =>
+        options.onProgress?.({
+          bytesRead: source.bytesRead(),
+          totalBytes: source.totalBytes,
+          rowsRead,
+          phase,
+        });
+
+      const start = async (columns: readonly string[]) => {
+        const mapping = options.mapping ?? defaultMappingFor(columns, source.format === 'csv');
+        shape = mapping.shape;
+        converter = new RecordConverter(mapping, org.time_zone);
+        const header = source.header();
+        const problems = header ? converter.checkColumns(header) : [];
+        if (problems.length > 0) throw new FileLevelError('(mapping)', problems.join('; '), 1);
+        stage = new Stage<CanonicalRecord>(
+          trx,
+          store.dialect,
+          (shape === 'events' ? RAW_EVENT_COLUMNS : TICKET_COLUMNS) as Stage<CanonicalRecord>['columns'],
+        );
+        await stage.create();
+      };
+
+      for await (const item of source.rows()) {
+        rowsRead++;
+        if ('error' in item) {
+          report(item.row, item.error.field, item.error.reason);
+          continue;
+        }
+        if (!converter) await start(Object.keys(item.record));
+        const converted = converter!.convert(item.record, item.row);
+        if (!converted.ok) {
+          for (const e of converted.errors) report(e.row, e.field, e.reason);
+          continue;
+        }
+        // After the first error a strict import only validates: nothing more is staged.
+        if (errorCount > 0 && !options.skipInvalid) continue;
+        batch.push({ rowNo: item.row, value: withIdentity(converted.record, shape!) });
+        if (batch.length >= batchSize) {
+          await stage!.insert(batch);
+          rowsStored += batch.length;
+          batch = [];
+          progress('reading');
+        }
+      }
+      if (!converter) {
+        const header = source.header();
+        if (header) await start(header);
+        else throw new FileLevelError('(file)', 'has no records');
+      }
+      if (errorCount > 0 && !options.skipInvalid) throw new ImportFailedError(summaryOf(importId, 'failed'));
+      await stage!.insert(batch);
+      rowsStored += batch.length;
+      progress('merging');
+
+      const counts =
+        shape === 'events'
+          ? await mergeEvents(trx, store, org.id, importId, stage as unknown as Stage<StagedEvent>)
+          : await mergeTickets(trx, org.id, importId, stage as unknown as Stage<TicketRecord>, shape!);
+      await stage!.drop();
+      const summary = summaryOf(importId, 'succeeded', counts);
+      await recordImport(trx, org.id, summary, startedAt);
+      return summary;
+    });
+  } catch (error) {
+    let summary: ImportSummary;
+    if (error instanceof ImportFailedError) summary = error.summary;
+    else if (error instanceof FileLevelError || error instanceof FileReadError) {
+      report(
+        error instanceof FileLevelError ? error.row : 0,
+        error instanceof FileLevelError ? error.field : '(file)',
+        error.message,
+      );
+      summary = summaryOf(0, 'failed');
+    } else throw error;
+    // The failed attempt is kept in the import history; its rows are not.
+    const importId = await nextImportId(store.db, org.id);
+    summary = { ...summary, importId, rowsStored: 0 };
+    await recordImport(store.db, org.id, summary, startedAt);
+    throw new ImportFailedError(summary);
+  }
+}
+
+function defaultMappingFor(columns: readonly string[], isCsv: boolean): Mapping {
+  const shape = detectShape(columns);
+  if (!shape) {
+    throw new FileLevelError(
+      '(mapping)',
+      `cannot tell the shape from the ${isCsv ? 'columns' : 'fields'} (${columns.join(', ')}): ` +
+        'name them as the canonical formats do (docs/import.md) or give --mapping',
+      1,
+    );
+  }
+  return defaultMapping(shape);
+}
+
+/** Without a source event id, an event is identified by ticket, type, time and actor (and, in SQL, its ordinal). */
+function withIdentity(record: CanonicalRecord, shape: ImportShape): CanonicalRecord {
+  if (shape !== 'events') return record;
+  const e = record as EventRecord;
+  const base_id =
+    e.event_id === null
+      ? createHash('sha1')
+          .update(`${e.ticket_id}\u0000${e.type}\u0000${e.at.toISOString()}\u0000${e.actor ?? ''}`)
+          .digest('base64url')
+          .slice(0, 22)
+      : null;
+  return { ...e, base_id } as StagedEvent;
+}
+
+async function mergeTickets(
+  trx: Trx,
+  orgId: number,
+  importId: number,
+  stage: Stage<TicketRecord>,
+  shape: ImportShape,
+): Promise<Pick<ImportSummary, 'tickets'>> {
+  // A file may hold a ticket more than once: the highest snapshot key wins, then the later row.
+  await stage.keepFirstPerKey('id', sql`snapshot_key DESC NULLS LAST, row_no DESC`);
+  const tickets = await mergeStage(
+    trx,
+    stage,
+    'tickets',
+    orgId,
+    ticketExtras(shape, importId),
+    sql`(s.snapshot_key IS NULL OR t.snapshot_key IS NULL OR s.snapshot_key >= t.snapshot_key)`,
+  );
+  await addDimensions(trx, stage, orgId, {
+    desk: 'desk_id',
+    team: 'team_id',
+    agent: 'assignee_id',
+    customer: 'customer_id',
+  });
+  return { tickets };
+}
+
+function ticketExtras(shape: ImportShape, importId: number) {
+  return {
+    source_shape: { value: shape, type: 'text' as const },
+    import_id: { value: importId, type: 'integer' as const },
+    updated_at: { value: new Date(), type: 'timestamptz' as const },
+  };
+}
+
+async function mergeEvents(
+  trx: Trx,
+  store: Store,
+  orgId: number,
+  importId: number,
+  raw: Stage<StagedEvent>,
+): Promise<Pick<ImportSummary, 'tickets' | 'events'>> {
+  const identified = new Stage<StagedEvent>(trx, store.dialect, EVENT_COLUMNS);
+  await identified.create();
+  const valueNames = EVENT_COLUMNS.filter((c) => c.name !== 'id').map((c) => sql.ref(c.name));
+  // Identical rows (same ticket, type, time, actor) are told apart by their order in the file.
+  await sql`INSERT INTO ${identified.table} (row_no, id, ${sql.join(valueNames)})
+    SELECT row_no,
+           coalesce(event_id, base_id || ':' || CAST(row_number() OVER (PARTITION BY base_id ORDER BY row_no) AS text)),
+           ${sql.join(valueNames)}
+    FROM ${raw.table}`.execute(trx);
+  await identified.keepFirstPerKey('id', sql`row_no DESC`);
+  const events = await mergeStage(trx, identified, 'ticket_events', orgId, {
+    import_id: { value: importId, type: 'integer' },
+  });
+
+  // Tickets are materialised from all their stored events, earlier imports included.
+  const tickets = new Stage<TicketRecord>(trx, store.dialect, TICKET_COLUMNS);
+  await tickets.create();
+  const ids = await distinctValues(trx, raw, 'ticket_id');
+  let rowNo = 0;
+  for (let i = 0; i < ids.length; i += TICKETS_PER_MATERIALISE) {
+    const chunk = ids.slice(i, i + TICKETS_PER_MATERIALISE);
+    const stored = await loadStateEvents(trx, store.dialect, orgId, chunk);
+    const rows: StagedRow<TicketRecord>[] = [];
+    let from = 0;
+    while (from < stored.length) {
+      let to = from;
+      while (to < stored.length && stored[to]!.ticket_id === stored[from]!.ticket_id) to++;
+      const state = ticketStateFromEvents(stored.slice(from, to));
+      rows.push({ rowNo: ++rowNo, value: ticketFromState(stored[from]!.ticket_id, state) });
+      from = to;
+    }
+    await tickets.insert(rows);
+  }
+  const ticketCounts = await mergeStage(trx, tickets, 'tickets', orgId, ticketExtras('events', importId));
+  await addDimensions(trx, tickets, orgId, {
+    desk: 'desk_id',
+    team: 'team_id',
+    agent: 'assignee_id',
+    customer: 'customer_id',
+  });
+  await tickets.drop();
+  await identified.drop();
+  return { tickets: ticketCounts, events };
+}
+
+function ticketFromState(id: string, state: TicketState): TicketRecord {
+  return {
+    id,
+    ...state,
+    first_response_at: null,
+    solved_at: null,
+    reopen_count: null,
+    agent_replies: null,
+    handle_time_seconds: null,
+    escalated_at: null,
+    sla_breached: null,
+    automated: null,
+    tags: [],
+    type: null,
+    subject: null,
+  };
+}
+
+async function recordImport(db: Trx, orgId: number, s: ImportSummary, startedAt: Date): Promise<void> {
+  await db
+    .insertInto('imports')
+    .values({
+      org_id: orgId,
+      id: s.importId,
+      file_name: s.file,
+      shape: s.shape ?? 'unknown',
+      status: s.status,
+      started_at: startedAt,
+      finished_at: new Date(),
+      rows_read: s.rowsRead,
+      rows_skipped: s.rowsSkipped,
+      tickets_created: s.tickets.created,
+      tickets_updated: s.tickets.updated,
+      tickets_unchanged: s.tickets.unchanged,
+      events_created: s.events?.created ?? 0,
+      events_unchanged: s.events?.unchanged ?? 0,
+      errors: JSON.stringify(s.errors),
+      error_count: s.errorCount,
+    })
+    .execute();
+}

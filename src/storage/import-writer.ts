@@ -1,0 +1,192 @@
+import { createHash } from 'node:crypto';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import type { StateEvent } from '../derive/ticket-state.js';
+import type { Database } from './schema.js';
+import type { ColumnType, SqlDialect } from './sql-dialect.js';
+
+/** One column of a staged import: its stored name, type, and how to read it from a canonical row. */
+export interface StagedColumn<R> {
+  name: string;
+  type: ColumnType;
+  get: (row: R) => unknown;
+}
+
+/** A row ready to stage: the canonical values plus its file row number. */
+export interface StagedRow<R> {
+  rowNo: number;
+  value: R;
+}
+
+export interface MergeCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+export type Trx = Transaction<Database> | Kysely<Database>;
+
+export function contentHash(values: readonly unknown[]): string {
+  const text = JSON.stringify(values, (_k, v) => (v instanceof Date ? v.toISOString() : v));
+  return createHash('sha1').update(text).digest('base64url');
+}
+
+/**
+ * A temporary table that holds one file's valid rows inside the import transaction. Rows arrive in
+ * batches (bounded memory); merging into the real tables is then set-based SQL, which is what makes a
+ * file all-or-nothing and a re-import idempotent.
+ */
+export class Stage<R> {
+  private static counter = 0;
+  readonly name: string;
+
+  constructor(
+    private readonly trx: Trx,
+    readonly dialect: SqlDialect,
+    readonly columns: ReadonlyArray<StagedColumn<R>>,
+  ) {
+    this.name = `deskscore_stage_${process.pid}_${++Stage.counter}`;
+  }
+
+  get table(): RawBuilder<unknown> {
+    return sql.table(this.name);
+  }
+
+  async create(): Promise<void> {
+    const defs = [
+      sql`row_no ${sql.raw(this.dialect.typeName('integer'))}`,
+      ...this.columns.map((c) => sql`${sql.ref(c.name)} ${sql.raw(this.dialect.typeName(c.type))}`),
+    ];
+    await sql`CREATE TEMPORARY TABLE ${this.table} (${sql.join(defs)})`.execute(this.trx);
+  }
+
+  async insert(rows: ReadonlyArray<StagedRow<R>>): Promise<void> {
+    if (rows.length === 0) return;
+    const arrays = [
+      { name: 'row_no', type: 'integer' as const, values: rows.map((r) => r.rowNo) },
+      ...this.columns.map((c) => ({ name: c.name, type: c.type, values: rows.map((r) => c.get(r.value)) })),
+    ];
+    const names = arrays.map((a) => sql.ref(a.name));
+    await sql`INSERT INTO ${this.table} (${sql.join(names)}) SELECT * FROM ${this.dialect.rowsFromArrays(arrays)} AS s`.execute(
+      this.trx,
+    );
+  }
+
+  /** Keeps one row per key: the first by `order` (e.g. highest snapshot key, then latest row). */
+  async keepFirstPerKey(key: string, order: RawBuilder<unknown>): Promise<void> {
+    await sql`DELETE FROM ${this.table} WHERE row_no IN (
+        SELECT row_no FROM (
+          SELECT row_no, row_number() OVER (PARTITION BY ${sql.ref(key)} ORDER BY ${order}) AS rn FROM ${this.table}
+        ) ranked WHERE rn > 1)`.execute(this.trx);
+  }
+
+  async count(): Promise<number> {
+    const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM ${this.table}`.execute(this.trx);
+    return rows[0]?.n ?? 0;
+  }
+
+  async drop(): Promise<void> {
+    await sql`DROP TABLE ${this.table}`.execute(this.trx);
+  }
+}
+
+/**
+ * Merges a stage keyed by `id` into an org-scoped table: rows whose content hash differs are upserted,
+ * identical ones are left alone. `newerOnly` guards a condition under which the stored row wins
+ * (an older snapshot). Returns how many rows were created, updated and left unchanged.
+ */
+export async function mergeStage<R>(
+  trx: Trx,
+  stage: Stage<R>,
+  target: 'tickets' | 'ticket_events',
+  orgId: number,
+  extra: Record<string, { value: unknown; type: ColumnType }>,
+  newerOnly?: RawBuilder<unknown>,
+): Promise<MergeCounts> {
+  const dialect = stage.dialect;
+  const t = sql.table(target);
+  const changed = sql`(t.id IS NULL OR (t.content_hash <> s.content_hash${newerOnly ? sql` AND ${newerOnly}` : sql``}))`;
+  const join = sql`${stage.table} s LEFT JOIN ${t} t ON t.org_id = ${orgId} AND t.id = s.id`;
+  const { rows } = await sql<{ total: number; created: number; changed: number }>`
+    SELECT count(*) AS total,
+           count(CASE WHEN t.id IS NULL THEN 1 END) AS created,
+           count(CASE WHEN ${changed} THEN 1 END) AS changed
+    FROM ${join}`.execute(trx);
+  const { total = 0, created = 0, changed: changedCount = 0 } = rows[0] ?? {};
+
+  const names = stage.columns.map((c) => c.name);
+  const extraNames = Object.keys(extra);
+  const insertColumns = ['org_id', ...names, ...extraNames].map((n) => sql.ref(n));
+  // Parameters in a SELECT list have no type in PostgreSQL until cast.
+  const selectValues = [
+    sql`CAST(${orgId} AS ${sql.raw(dialect.typeName('integer'))})`,
+    ...names.map((n) => sql.ref(`s.${n}`)),
+    ...extraNames.map((n) => sql`CAST(${extra[n]!.value} AS ${sql.raw(dialect.typeName(extra[n]!.type))})`),
+  ];
+  const updates = [...names, ...extraNames]
+    .filter((n) => n !== 'id')
+    .map((n) => sql`${sql.ref(n)} = excluded.${sql.ref(n)}`);
+  if (changedCount > 0) {
+    await sql`INSERT INTO ${t} (${sql.join(insertColumns)})
+      SELECT ${sql.join(selectValues)} FROM ${join} WHERE ${changed}
+      ON CONFLICT (org_id, id) DO UPDATE SET ${sql.join(updates)}`.execute(trx);
+  }
+  return { created, updated: changedCount - created, unchanged: total - changedCount };
+}
+
+/** Adds the desks, teams, agents and customers a stage names, keeping the ones already known. */
+export async function addDimensions<R>(
+  trx: Trx,
+  stage: Stage<R>,
+  orgId: number,
+  columns: { desk: string; team: string; agent: string; customer: string },
+): Promise<void> {
+  const s = stage.table;
+  const desk = sql.ref(columns.desk);
+  const team = sql.ref(columns.team);
+  const agent = sql.ref(columns.agent);
+  const customer = sql.ref(columns.customer);
+  const org = sql`CAST(${orgId} AS ${sql.raw(stage.dialect.typeName('integer'))})`;
+  await sql`INSERT INTO desks (org_id, id, name)
+    SELECT DISTINCT ${org}, ${desk}, ${desk} FROM ${s} WHERE ${desk} IS NOT NULL
+    ON CONFLICT DO NOTHING`.execute(trx);
+  await sql`INSERT INTO teams (org_id, id, name, desk_id)
+    SELECT ${org}, ${team}, ${team}, max(${desk}) FROM ${s} WHERE ${team} IS NOT NULL GROUP BY ${team}
+    ON CONFLICT DO NOTHING`.execute(trx);
+  await sql`INSERT INTO agents (org_id, id, name, team_id)
+    SELECT ${org}, ${agent}, ${agent}, max(${team}) FROM ${s} WHERE ${agent} IS NOT NULL GROUP BY ${agent}
+    ON CONFLICT DO NOTHING`.execute(trx);
+  await sql`INSERT INTO customers (org_id, id, name)
+    SELECT DISTINCT ${org}, ${customer}, ${customer} FROM ${s} WHERE ${customer} IS NOT NULL
+    ON CONFLICT DO NOTHING`.execute(trx);
+}
+
+/** Every stored event of the given tickets, ordered by ticket then time. */
+export async function loadStateEvents(
+  trx: Trx,
+  dialect: SqlDialect,
+  orgId: number,
+  ticketIds: readonly string[],
+): Promise<Array<StateEvent & { ticket_id: string }>> {
+  const ids = dialect.rowsFromArrays([{ name: 'ticket_id', type: 'text', values: [...ticketIds] }]);
+  const { rows } = await sql<StateEvent & { ticket_id: string }>`
+    SELECT e.ticket_id, e.id, e.type, e.at, e.actor_type, e.actor, e.status, e.team, e.assignee, e.priority,
+           e.channel, e.desk, e.customer
+    FROM ticket_events e
+    WHERE e.org_id = ${orgId} AND e.ticket_id IN (SELECT ticket_id FROM ${ids} AS ids)
+    ORDER BY e.ticket_id, e.at, e.id`.execute(trx);
+  return rows;
+}
+
+export async function distinctValues<R>(trx: Trx, stage: Stage<R>, column: string): Promise<string[]> {
+  const { rows } = await sql<{
+    v: string;
+  }>`SELECT DISTINCT ${sql.ref(column)} AS v FROM ${stage.table} ORDER BY v`.execute(trx);
+  return rows.map((r) => r.v);
+}
+
+export async function nextImportId(trx: Trx, orgId: number): Promise<number> {
+  const { rows } = await sql<{
+    next: number;
+  }>`SELECT coalesce(max(id), 0) + 1 AS next FROM imports WHERE org_id = ${orgId}`.execute(trx);
+  return rows[0]?.next ?? 1;
+}
