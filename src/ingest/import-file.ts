@@ -62,12 +62,15 @@ export interface ImportSummary {
   errors: ImportError[];
 }
 
+/** "file, row N, field F: reason"; row 0 stands for the file as a whole. */
+export function describeError(e: ImportError): string {
+  return e.row === 0 ? `${e.file}: ${e.reason}` : `${e.file}, row ${e.row}, field ${e.field}: ${e.reason}`;
+}
+
 export class ImportFailedError extends Error {
   constructor(readonly summary: ImportSummary) {
     const first = summary.errors[0];
-    const where = first
-      ? `${first.file}, row ${first.row}, field ${first.field}: ${first.reason}`
-      : 'unknown error';
+    const where = first ? describeError(first) : 'unknown error';
     super(
       `import of ${summary.file} failed, nothing was stored: ${summary.errorCount} error${summary.errorCount === 1 ? '' : 's'}; first: ${where}`,
     );
