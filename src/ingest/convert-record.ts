@@ -38,6 +38,7 @@ interface FieldPlan {
 export class RecordConverter {
   private readonly plans: FieldPlan[];
   private readonly missing: Set<string>;
+  private readonly seen = new Set<string>();
   readonly shape: ImportShape;
 
   constructor(
@@ -76,6 +77,14 @@ export class RecordConverter {
     return problems;
   }
 
+  /** JSON has no header: mapped columns that no record had, found once the file has been read. */
+  unseenMappedColumns(): string[] {
+    return this.plans
+      .filter((p) => typeof p.source === 'string' || (p.source !== undefined && 'column' in p.source))
+      .filter((p) => !this.seen.has(p.spec.name))
+      .map((p) => `mapping.columns.${p.spec.name}: "${this.columnOf(p)}" is in no record of the file`);
+  }
+
   private columnOf(plan: FieldPlan): string | undefined {
     const source = plan.source;
     if (source === undefined) return plan.spec.name;
@@ -92,7 +101,10 @@ export class RecordConverter {
       let raw: unknown;
       const column = this.columnOf(plan);
       if (column === undefined) raw = (plan.source as { const: unknown }).const;
-      else raw = lookup(source, column);
+      else {
+        raw = lookup(source, column);
+        if (raw !== undefined) this.seen.add(field);
+      }
       if (typeof raw === 'string' && this.missing.has(raw.trim())) raw = null;
       if (plan.valueMap && raw !== null && raw !== undefined) {
         const key = String(raw).trim();
@@ -150,6 +162,7 @@ const ALLOWED_ACTORS: Partial<Record<EventRecord['type'], ReadonlyArray<EventRec
   agent_reply: ['agent'],
   internal_note: ['agent', 'bot', 'system'],
   bot_reply: ['bot', 'system'],
+  time_entry: ['agent'],
 };
 
 function applyEventRules(e: EventRecord, row: number, errors: RowError[]): void {
@@ -159,7 +172,7 @@ function applyEventRules(e: EventRecord, row: number, errors: RowError[]): void 
     errors.push({
       row,
       field: 'actor_type',
-      reason: `"${e.actor_type}" cannot make a ${e.type} (expected ${allowed.join(' or ')})`,
+      reason: `a ${e.actor_type} cannot make an event of type ${e.type} (expected ${allowed.join(' or ')})`,
     });
   }
   if (e.public === null) {

@@ -86,9 +86,8 @@ function parseCount(raw: string): Parsed<number> {
 
 function parseSeconds(raw: string): Parsed<number> {
   const text = raw.trim();
-  const n = Number(text);
-  if (text === '' || !Number.isFinite(n) || n < 0) return fail(`"${raw}" is not a number of seconds ≥ 0`);
-  return ok(n);
+  if (!/^\d+(\.\d+)?$/.test(text)) return fail(`"${raw}" is not a number of seconds ≥ 0`);
+  return ok(Number(text));
 }
 
 function parseBoolean(raw: string): Parsed<boolean> {
@@ -121,8 +120,16 @@ function parseSnapshotKey(raw: string, ctx: ParseContext): Parsed<number> {
 
 /** Parses one non-missing source value into the canonical value of a field kind. */
 export function parseFieldValue(kind: FieldKind, raw: unknown, ctx: ParseContext): Parsed<unknown> {
-  if (kind === 'tags') return ok(parseTags(raw));
+  if (kind === 'tags') {
+    const list = Array.isArray(raw) ? raw : [raw];
+    if (list.some((v) => typeof v === 'object' && v !== null))
+      return fail('tags must be text or a list of text');
+    return ok(parseTags(raw));
+  }
   if (typeof raw === 'object' && raw !== null) return fail('is an object or a list, not a single value');
+  if (typeof raw === 'number' && Number.isInteger(raw) && !Number.isSafeInteger(raw)) {
+    return fail(`${raw} is too large to read exactly as a number: write it as a string`);
+  }
   if (typeof raw === 'boolean' && kind === 'boolean') return ok(raw);
   const text = String(raw);
   switch (kind) {

@@ -186,6 +186,8 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
           progress('reading');
         }
       }
+      const unseen = source.format === 'csv' || !converter ? [] : converter.unseenMappedColumns();
+      if (unseen.length > 0) throw new FileLevelError('(mapping)', unseen.join('; '), 0);
       if (!converter) {
         const header = source.header();
         if (header) await start(header);
@@ -372,6 +374,7 @@ async function recordImport(db: Trx, orgId: number, s: ImportSummary, startedAt:
       tickets_updated: s.tickets.updated,
       tickets_unchanged: s.tickets.unchanged,
       events_created: s.events?.created ?? 0,
+      events_updated: s.events?.updated ?? 0,
       events_unchanged: s.events?.unchanged ?? 0,
       errors: JSON.stringify(s.errors),
       error_count: s.errorCount,

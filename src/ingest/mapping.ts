@@ -44,7 +44,20 @@ export const mappingSchema = z
     snapshotKeyType: z.enum(['auto', 'number', 'timestamp']).default('auto'),
   })
   .superRefine((mapping, ctx) => {
-    const known = new Set(fieldsOf(mapping.shape).map((f) => f.name));
+    const fields = fieldsOf(mapping.shape);
+    const known = new Set(fields.map((f) => f.name));
+    const dates = new Set(
+      fields.filter((f) => f.kind === 'timestamp' || f.kind === 'snapshot_key').map((f) => f.name),
+    );
+    for (const field of Object.keys(mapping.dateFormats)) {
+      if (known.has(field) && !dates.has(field)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['dateFormats', field],
+          message: `"${field}" is not a date field`,
+        });
+      }
+    }
     const knownList = [...known].join(', ');
     for (const section of ['columns', 'dateFormats', 'values'] as const) {
       for (const field of Object.keys(mapping[section])) {

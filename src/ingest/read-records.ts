@@ -102,7 +102,7 @@ export function openRecordSource(
       }
     } catch (error) {
       const e = error as Error & { lines?: number };
-      throw new FileReadError(`${path}${e.lines ? `, line ${e.lines}` : ''}: not valid CSV: ${e.message}`);
+      throw new FileReadError(`${e.lines ? `line ${e.lines}: ` : ''}not valid CSV: ${e.message}`);
     }
   }
 
@@ -130,7 +130,8 @@ export function openRecordSource(
   async function* jsonRows(): AsyncIterable<SourceRow> {
     const stages: unknown[] = [countingStream(path, counter), jsonParser()];
     if (options.records) stages.push(pick({ filter: options.records }));
-    stages.push(streamArray());
+    // Numbers stay text, so ids longer than 2^53 keep every digit (values are parsed per field).
+    stages.push(streamArray({ numberAsString: true }));
     const pipeline = chain(stages as Parameters<typeof chain>[0]);
     let row = 0;
     try {
@@ -141,9 +142,7 @@ export function openRecordSource(
       }
     } catch (error) {
       const where = options.records ? ` (records at "${options.records}")` : '';
-      throw new FileReadError(
-        `${path}${where}: not a readable JSON array of records: ${(error as Error).message}`,
-      );
+      throw new FileReadError(`not a readable JSON array of records${where}: ${(error as Error).message}`);
     }
   }
 

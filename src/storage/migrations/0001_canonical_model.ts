@@ -113,6 +113,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('tickets_updated', 'bigint', (c) => c.notNull())
     .addColumn('tickets_unchanged', 'bigint', (c) => c.notNull())
     .addColumn('events_created', 'bigint', (c) => c.notNull())
+    .addColumn('events_updated', 'bigint', (c) => c.notNull())
     .addColumn('events_unchanged', 'bigint', (c) => c.notNull())
     .addColumn('errors', 'text', (c) => c.notNull())
     .addColumn('error_count', 'bigint', (c) => c.notNull())
