@@ -2,6 +2,7 @@ import {
   type DuckDBConnection,
   DuckDBInstance,
   type DuckDBType,
+  DuckDBTypeId,
   type DuckDBValue,
   LIST,
   listValue,
@@ -216,7 +217,10 @@ class DuckDBKyselyConnection implements DatabaseConnection {
         return { rows: [], numAffectedRows: BigInt(count) };
       }
     }
-    return { rows: reader.getRowObjectsJS().map((row) => normaliseRow(row) as R) };
+    const dateColumns = reader
+      .columnNames()
+      .filter((_, i) => reader.columnTypes()[i]?.typeId === DuckDBTypeId.DATE);
+    return { rows: reader.getRowObjectsJS().map((row) => normaliseRow(row, dateColumns) as R) };
   }
 
   async *streamQuery<R>(compiled: CompiledQuery, chunkSize = 1000): AsyncIterableIterator<QueryResult<R>> {
@@ -229,10 +233,13 @@ class DuckDBKyselyConnection implements DatabaseConnection {
       bound.map((b) => b.value),
       types,
     );
+    const dateColumns = result
+      .columnNames()
+      .filter((_, i) => result.columnTypes()[i]?.typeId === DuckDBTypeId.DATE);
     let rows: R[] = [];
     for await (const batch of result.yieldRowObjectJs()) {
       for (const row of batch) {
-        rows.push(normaliseRow(row) as R);
+        rows.push(normaliseRow(row, dateColumns) as R);
         if (rows.length >= chunkSize) {
           yield { rows };
           rows = [];

@@ -90,6 +90,7 @@ export interface ImportsTable {
   tickets_updated: number;
   tickets_unchanged: number;
   events_created: number;
+  events_updated: number;
   events_unchanged: number;
   /** JSON array of the first row errors. */
   errors: string;
@@ -101,6 +102,7 @@ export interface BusinessSchedulesTable {
   id: string;
   name: string;
   time_zone: string;
+  is_default: boolean | null;
 }
 
 export interface ScheduleIntervalsTable {
@@ -141,6 +143,10 @@ export interface SlaTargetsTable {
   business_hours: boolean;
 }
 
+export type TicketFactsTable = { org_id: number } & import('../derive/ticket-facts.js').TicketFacts;
+export type ReplyFactsTable = { org_id: number } & import('../derive/ticket-facts.js').ReplyFact;
+export type SlaInstancesTable = { org_id: number } & import('../derive/ticket-facts.js').SlaInstanceFact;
+
 export interface Database {
   organizations: OrganizationsTable;
   desks: NamedEntityTable;
@@ -155,6 +161,9 @@ export interface Database {
   schedule_holidays: ScheduleHolidaysTable;
   sla_policies: SlaPoliciesTable;
   sla_targets: SlaTargetsTable;
+  ticket_facts: TicketFactsTable;
+  reply_facts: ReplyFactsTable;
+  sla_instances: SlaInstancesTable;
 }
 
 export type { Generated };

@@ -13,10 +13,18 @@ export function normaliseValue(value: unknown): unknown {
   return value;
 }
 
-export function normaliseRow(row: Record<string, unknown>): Record<string, unknown> {
+/** `dateColumns` hold calendar days, returned as 'YYYY-MM-DD' like the pg driver is set up to. */
+export function normaliseRow(
+  row: Record<string, unknown>,
+  dateColumns: readonly string[] = [],
+): Record<string, unknown> {
   for (const key of Object.keys(row)) {
     const v = row[key];
     if (typeof v === 'bigint') row[key] = toSafeNumber(v);
+  }
+  for (const key of dateColumns) {
+    const v = row[key];
+    if (v instanceof Date) row[key] = v.toISOString().slice(0, 10);
   }
   return row;
 }

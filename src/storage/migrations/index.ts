@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import * as canonicalModel from './0001_canonical_model.js';
+import * as ticketFacts from './0002_ticket_facts.js';
 
 /** Every migration, in order. Names sort in the order they must run; never rename or remove one. */
 export const migrations: Record<string, Migration> = {
   '0001_canonical_model': canonicalModel,
+  '0002_ticket_facts': ticketFacts,
 };

@@ -1,0 +1,19 @@
+import { type KpiDefinition, loadDefinitions } from '../engine/kpi-definition.js';
+import { customerSatisfactionKpis } from './kra-01-customer-satisfaction.js';
+import { teamPerformanceKpis } from './kra-02-team-performance.js';
+import { processImprovementKpis } from './kra-03-process-improvement.js';
+import { escalationManagementKpis } from './kra-04-escalation-management.js';
+import { slaAdherenceKpis } from './kra-07-sla-adherence.js';
+import { supportOperationsKpis } from './support-operations.js';
+
+export { KRAS } from './kras.js';
+
+/** Every built-in KPI definition, validated once on load. */
+export const CATALOGUE: ReadonlyMap<string, KpiDefinition> = loadDefinitions([
+  ...customerSatisfactionKpis,
+  ...teamPerformanceKpis,
+  ...processImprovementKpis,
+  ...escalationManagementKpis,
+  ...slaAdherenceKpis,
+  ...supportOperationsKpis,
+]);

@@ -1,0 +1,25 @@
+import type { KpiDefinitionInput } from '../engine/kpi-definition.js';
+import { ALL_DIMENSIONS } from './kras.js';
+
+export const teamPerformanceKpis: KpiDefinitionInput[] = [
+  {
+    id: 'solved_per_agent_day',
+    name: 'Team productivity',
+    kra: 2,
+    unit: 'per_agent_day',
+    direction: 'higher',
+    source: 'computed',
+    minN: 10,
+    description:
+      'Solved tickets ÷ active agent-days, where an agent-day is an agent and a local date on which that agent sent a human public reply or solved a ticket. n is the number of agent-days.',
+    placement: 'solves by their final solve; agent-days by the reply or solve that made them',
+    dimensions: [...ALL_DIMENSIONS],
+    measure: {
+      kind: 'ratio',
+      numerator: { source: 'tickets_by_solve' },
+      denominator: { source: 'agent_days' },
+      scale: 1,
+      interval: 'none',
+    },
+  },
+];

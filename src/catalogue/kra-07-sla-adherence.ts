@@ -1,0 +1,45 @@
+import type { KpiDefinitionInput } from '../engine/kpi-definition.js';
+import { ALL_DIMENSIONS } from './kras.js';
+
+export const slaAdherenceKpis: KpiDefinitionInput[] = [
+  {
+    id: 'sla_compliance',
+    name: 'SLA compliance',
+    kra: 7,
+    unit: 'percent',
+    direction: 'higher',
+    source: 'computed',
+    minN: 10,
+    description:
+      'Achieved ÷ (achieved + breached) SLA target instances (first reply, next reply, resolution; or the source’s own per-ticket outcome). A running clock past its due time counts as breached.',
+    placement: 'by outcome: when the target was met, or when it fell due',
+    dimensions: [...ALL_DIMENSIONS],
+    measure: {
+      kind: 'ratio',
+      numerator: { source: 'sla_by_outcome', where: [{ column: 'achieved_at', op: 'not_null' }] },
+      denominator: { source: 'sla_by_outcome' },
+      scale: 100,
+      interval: 'wilson',
+    },
+  },
+  {
+    id: 'sla_breaches_per_100',
+    name: 'SLA breach analysis',
+    kra: 7,
+    unit: 'per_100',
+    direction: 'lower',
+    source: 'computed',
+    minN: 10,
+    description:
+      'Breached SLA target instances per 100 tickets created; segment it by priority, team, channel or desk for the Pareto. n is the number of tickets created.',
+    placement: 'breaches when they fell due; tickets by creation',
+    dimensions: [...ALL_DIMENSIONS],
+    measure: {
+      kind: 'ratio',
+      numerator: { source: 'sla_by_breached' },
+      denominator: { source: 'tickets_by_created' },
+      scale: 100,
+      interval: 'none',
+    },
+  },
+];

@@ -1,0 +1,178 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { ColumnType, SqlDialect } from '../storage/sql-dialect.js';
+import type { Dimension, Filter, Grain, KpiDefinition, Side } from './kpi-definition.js';
+import type { KpiQuery } from './kpi-query.js';
+import { SOURCE_SPECS } from './sources.js';
+
+/** What a compiled query needs to know about where and when it runs. */
+export interface QueryContext {
+  orgId: number;
+  timeZone: string;
+  start: Date;
+  end: Date;
+  /** First day of the range (the bucket of grain "all"). */
+  from: string;
+  grain: Grain;
+  /** "Now": a running SLA clock past its due time counts as breached. */
+  now: Date;
+  /** Dimension filters, already resolved from display names to ids. */
+  where: Partial<Record<Dimension, string[]>>;
+  by: Dimension | undefined;
+  dialect: SqlDialect;
+}
+
+export interface CountRow {
+  bucket: string;
+  grp: string | null;
+  n: number;
+}
+
+export interface StatisticRow extends CountRow {
+  mean: number | null;
+  sd: number | null;
+  total: number | null;
+  median: number | null;
+  p90: number | null;
+}
+
+export interface RankRow {
+  bucket: string;
+  grp: string | null;
+  rn: number;
+  x: number;
+}
+
+function bucketExpression(ctx: QueryContext): RawBuilder<string> {
+  if (ctx.grain === 'all') return sql<string>`CAST(${ctx.from} AS text)`;
+  const local = sql`f.placed_at AT TIME ZONE ${ctx.timeZone}`;
+  if (ctx.grain === 'day') return sql<string>`CAST(CAST(${local} AS DATE) AS text)`;
+  return sql<string>`CAST(CAST(date_trunc(${sql.lit(ctx.grain)}, ${local}) AS DATE) AS text)`;
+}
+
+function groupExpression(ctx: QueryContext): RawBuilder<string | null> {
+  return ctx.by ? sql<string>`${sql.ref(`f.${ctx.by}`)}` : sql<null>`CAST(NULL AS text)`;
+}
+
+function compileFilter(f: Filter, columns: ReadonlySet<string>): RawBuilder<boolean> {
+  if (!columns.has(f.column)) throw new Error(`filter on unknown column ${f.column}`);
+  const col = sql.ref(`f.${f.column}`);
+  switch (f.op) {
+    case 'eq':
+      return sql<boolean>`${col} = ${f.value}`;
+    case 'ne':
+      return sql<boolean>`${col} IS DISTINCT FROM ${f.value}`;
+    case 'is_null':
+      return sql<boolean>`${col} IS NULL`;
+    case 'not_null':
+      return sql<boolean>`${col} IS NOT NULL`;
+    case 'gte':
+      return sql<boolean>`${col} >= ${f.value}`;
+    case 'lte':
+      return sql<boolean>`${col} <= ${f.value}`;
+    case 'is_true':
+      return sql<boolean>`${col} = TRUE`;
+    case 'is_false':
+      return sql<boolean>`${col} = FALSE`;
+    case 'tag':
+      throw new Error('tag filters are not supported on fact tables');
+  }
+}
+
+function whereClause(
+  ctx: QueryContext,
+  filters: readonly Filter[],
+  columns: ReadonlySet<string>,
+): RawBuilder<boolean> {
+  const parts: RawBuilder<boolean>[] = [sql<boolean>`TRUE`];
+  for (const f of filters) parts.push(compileFilter(f, columns));
+  for (const [dim, values] of Object.entries(ctx.where) as Array<[Dimension, string[]]>) {
+    parts.push(sql<boolean>`${sql.ref(`f.${dim}`)} IN (${sql.join(values.map((v) => sql`${v}`))})`);
+  }
+  return sql<boolean>`${sql.join(parts, sql` AND `)}`;
+}
+
+function sourceOf(side: Side) {
+  if (side.source === 'backlog') throw new Error('backlog is not a row source');
+  return SOURCE_SPECS[side.source];
+}
+
+/** Rows (or agent-days) per bucket and group for one side of a KPI. */
+export function compileCount(
+  ctx: QueryContext,
+  side: Side,
+  extra: readonly Filter[] = [],
+): RawBuilder<CountRow> {
+  const spec = sourceOf(side);
+  return sql<CountRow>`SELECT ${bucketExpression(ctx)} AS bucket, ${groupExpression(ctx)} AS grp,
+      ${spec.countExpression(ctx.timeZone)} AS n
+    FROM ${spec.rows(ctx.orgId, ctx.start, ctx.end, ctx.now)} f
+    WHERE ${whereClause(ctx, [...side.where, ...extra], spec.columns)}
+    GROUP BY 1, 2`;
+}
+
+/** n, mean, sd, sum, median and p90 of a column per bucket and group (nulls ignored). */
+export function compileStatistic(ctx: QueryContext, side: Side, column: string): RawBuilder<StatisticRow> {
+  const spec = sourceOf(side);
+  if (!spec.columns.has(column)) throw new Error(`statistic on unknown column ${column}`);
+  const x = sql.ref(`f.${column}`);
+  return sql<StatisticRow>`SELECT ${bucketExpression(ctx)} AS bucket, ${groupExpression(ctx)} AS grp,
+      count(${x}) AS n, avg(${x}) AS mean, stddev_samp(${x}) AS sd, sum(${x}) AS total,
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY ${x}) AS median,
+      percentile_cont(0.9) WITHIN GROUP (ORDER BY ${x}) AS p90
+    FROM ${spec.rows(ctx.orgId, ctx.start, ctx.end, ctx.now)} f
+    WHERE ${whereClause(ctx, side.where, spec.columns)} AND ${x} IS NOT NULL
+    GROUP BY 1, 2`;
+}
+
+/** The values at the given ranks (1-based, ascending) per bucket and group: order-statistic interval bounds. */
+export function compileRanks(
+  ctx: QueryContext,
+  side: Side,
+  column: string,
+  ranks: readonly number[],
+): RawBuilder<RankRow> {
+  const spec = sourceOf(side);
+  const x = sql.ref(`f.${column}`);
+  const bucket = bucketExpression(ctx);
+  const group = groupExpression(ctx);
+  return sql<RankRow>`SELECT bucket, grp, rn, x FROM (
+      SELECT ${bucket} AS bucket, ${group} AS grp, ${x} AS x,
+             row_number() OVER (PARTITION BY ${bucket}, ${group} ORDER BY ${x}) AS rn
+      FROM ${spec.rows(ctx.orgId, ctx.start, ctx.end, ctx.now)} f
+      WHERE ${whereClause(ctx, side.where, spec.columns)} AND ${x} IS NOT NULL) ranked
+    WHERE rn IN (${sql.join(ranks.map((r) => sql`${r}`))})`;
+}
+
+/** Tickets created before each bucket's end and not (finally) solved by then. */
+export function compileBacklog(
+  ctx: QueryContext,
+  buckets: ReadonlyArray<{ key: string; endUtc: Date }>,
+): RawBuilder<CountRow> {
+  const ends = ctx.dialect.rowsFromArrays([
+    { name: 'bucket', type: 'text' as ColumnType, values: buckets.map((b) => b.key) },
+    { name: 'end_at', type: 'timestamptz' as ColumnType, values: buckets.map((b) => b.endUtc) },
+  ]);
+  return sql<CountRow>`SELECT e.bucket AS bucket, ${groupExpression(ctx)} AS grp, count(*) AS n
+    FROM ${ends} AS e
+    JOIN (SELECT t.*, t.desk_id AS desk, t.created_team_id AS team, t.created_assignee_id AS agent
+          FROM ticket_facts t WHERE t.org_id = ${ctx.orgId}) f
+      ON f.created_at < e.end_at AND (f.solved_at IS NULL OR f.solved_at >= e.end_at)
+    WHERE ${whereClause(ctx, [], new Set())}
+    GROUP BY 1, 2`;
+}
+
+/** The numerator and denominator sides of a ratio for the chosen variant. */
+export function ratioSides(
+  def: KpiDefinition,
+  q: KpiQuery,
+): { numerator: Side; denominator: Side; variant: string | null } {
+  const m = def.measure;
+  if (m.kind !== 'ratio') throw new Error(`${def.id} is not a ratio`);
+  const variant = q.variant ?? m.defaultVariant ?? null;
+  const extra = variant ? m.variants?.[variant] : undefined;
+  return {
+    numerator: { ...m.numerator, where: [...m.numerator.where, ...(extra?.numerator ?? [])] },
+    denominator: { ...m.denominator, where: [...m.denominator.where, ...(extra?.denominator ?? [])] },
+    variant,
+  };
+}

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+
+/**
+ * The KPI definition schema (DESIGN.md, "Metric engine"). Definitions are data in src/catalogue; they are
+ * validated when the registry loads, with the path of every problem, before any SQL is generated.
+ */
+export const DIMENSIONS = ['desk', 'team', 'agent', 'channel', 'priority'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+export const GRAINS = ['day', 'week', 'month', 'quarter', 'year', 'all'] as const;
+export type Grain = (typeof GRAINS)[number];
+
+/**
+ * Where rows come from and which timestamp places them in a period. Each source also says which
+ * column answers each segment dimension (attribution at the placing event, KPI-DEFINITIONS.md).
+ */
+export const SOURCES = [
+  'tickets_by_created',
+  'tickets_by_solve',
+  'tickets_by_escalation',
+  'replies',
+  'sla_by_outcome',
+  'sla_by_breached',
+  'agent_days',
+  'backlog',
+] as const;
+export type SourceName = (typeof SOURCES)[number];
+
+const filterSchema = z.strictObject({
+  column: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  op: z.enum(['eq', 'ne', 'is_null', 'not_null', 'gte', 'lte', 'is_true', 'is_false', 'tag']),
+  value: z.union([z.string(), z.number(), z.boolean()]).optional(),
+});
+export type Filter = z.infer<typeof filterSchema>;
+
+const sideSchema = z.strictObject({
+  source: z.enum(SOURCES),
+  where: z.array(filterSchema).default([]),
+});
+export type Side = z.infer<typeof sideSchema>;
+
+const variantFilters = z.record(
+  z.string(),
+  z.strictObject({ numerator: z.array(filterSchema), denominator: z.array(filterSchema) }),
+);
+
+const measureSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('count'), of: sideSchema }),
+  z.strictObject({
+    kind: z.literal('ratio'),
+    numerator: sideSchema,
+    denominator: sideSchema,
+    /** 100 for percentages. */
+    scale: z.number().positive(),
+    /** Wilson only when the numerator is a subset of the denominator (a proportion). */
+    interval: z.enum(['wilson', 'none']),
+    /** Named alternative filters, e.g. the FCR variants. */
+    variants: variantFilters.optional(),
+    defaultVariant: z.string().optional(),
+    /** Adds `trend`: the least-squares slope per period over the last 8 periods. */
+    trend: z.boolean().default(false),
+  }),
+  z.strictObject({
+    kind: z.literal('statistic'),
+    of: sideSchema,
+    /** Column per clock: business is the default for durations (KPI-DEFINITIONS.md). */
+    column: z
+      .strictObject({
+        business: z.string().regex(/^[a-z][a-z0-9_]*$/),
+        calendar: z.string().regex(/^[a-z][a-z0-9_]*$/),
+      })
+      .or(z.strictObject({ value: z.string().regex(/^[a-z][a-z0-9_]*$/) })),
+    statistic: z.enum(['median', 'mean', 'p90']),
+  }),
+  z.strictObject({ kind: z.literal('backlog') }),
+]);
+export type Measure = z.infer<typeof measureSchema>;
+
+export const kpiDefinitionSchema = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  name: z.string().min(1),
+  /** KRA number 1–10 of seed 000, or null for the other built-in KPIs. */
+  kra: z.number().int().min(1).max(10).nullable(),
+  unit: z.enum(['count', 'seconds', 'percent', 'ratio', 'per_agent_day', 'per_100', 'nps', 'score']),
+  direction: z.enum(['higher', 'lower', 'target']),
+  source: z.enum(['computed', 'manual']),
+  /** Below this n a result is "not significant". */
+  minN: z.number().int().min(0),
+  description: z.string().min(1),
+  placement: z.string().min(1),
+  dimensions: z.array(z.enum(DIMENSIONS)),
+  measure: measureSchema,
+});
+export type KpiDefinition = z.infer<typeof kpiDefinitionSchema>;
+export type KpiDefinitionInput = z.input<typeof kpiDefinitionSchema>;
+
+export class KpiDefinitionError extends Error {}
+
+/** Validates a list of definitions: every problem with its path, e.g. `fcr_rate.measure.scale`. */
+export function loadDefinitions(inputs: readonly unknown[]): Map<string, KpiDefinition> {
+  const problems: string[] = [];
+  const registry = new Map<string, KpiDefinition>();
+  inputs.forEach((input, index) => {
+    const label =
+      typeof input === 'object' && input && 'id' in input
+        ? String((input as { id: unknown }).id)
+        : `#${index}`;
+    const result = kpiDefinitionSchema.safeParse(input);
+    if (!result.success) {
+      for (const issue of result.error.issues)
+        problems.push(`${[label, ...issue.path].join('.')}: ${issue.message}`);
+      return;
+    }
+    const def = result.data;
+    if (registry.has(def.id)) problems.push(`${label}: duplicate KPI id`);
+    const m = def.measure;
+    if (m.kind === 'ratio' && m.defaultVariant && !m.variants?.[m.defaultVariant]) {
+      problems.push(`${label}.measure.defaultVariant: "${m.defaultVariant}" is not one of the variants`);
+    }
+    registry.set(def.id, def);
+  });
+  if (problems.length > 0)
+    throw new KpiDefinitionError(`invalid KPI definitions:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  return registry;
+}

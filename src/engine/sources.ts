@@ -1,0 +1,136 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { Dimension, SourceName } from './kpi-definition.js';
+
+/**
+ * Each source is a derived table `f` over the fact tables with the same few columns: `at` (the
+ * placing timestamp), one column per segment dimension credited at that event, and the fact columns
+ * that filters and statistics read. Keeping the shape uniform keeps the compiler small.
+ */
+export interface SourceSpec {
+  /** Fact columns filters and statistics may name. */
+  columns: ReadonlySet<string>;
+  dimensions: ReadonlySet<Dimension>;
+  /** The rows for one organisation whose `at` falls in [start, end). */
+  rows(orgId: number, start: Date, end: Date, now: Date): RawBuilder<unknown>;
+  /** How a row counts: one each, or (agent-days) distinct agent × local day. */
+  countExpression(timeZone: string): RawBuilder<number>;
+}
+
+const TICKET_COLUMNS = new Set([
+  'status',
+  'channel',
+  'priority',
+  'desk_id',
+  'customer_id',
+  'first_response_seconds',
+  'first_response_business_seconds',
+  'first_resolution_seconds',
+  'first_resolution_business_seconds',
+  'full_resolution_seconds',
+  'full_resolution_business_seconds',
+  'reopen_count',
+  'agent_replies',
+  'customer_messages',
+  'handle_time_seconds',
+  'escalated_at',
+  'escalation_response_seconds',
+  'escalation_response_business_seconds',
+  'automated',
+  'complaint',
+  'fcr_single_reply_no_reopen',
+  'fcr_one_touch',
+  'fcr_no_customer_followup',
+  'first_solved_at',
+  'solved_at',
+  'created_at',
+  'complaint_solved_within_7_days',
+]);
+const ALL_DIMENSIONS: ReadonlySet<Dimension> = new Set(['desk', 'team', 'agent', 'channel', 'priority']);
+const COUNT_ROWS = () => sql<number>`count(*)`;
+
+function ticketSource(time: string, team: string, agent: string): SourceSpec {
+  return {
+    columns: TICKET_COLUMNS,
+    dimensions: ALL_DIMENSIONS,
+    rows: (orgId, start, end) => sql`(SELECT t.*,
+        ${sql.ref(`t.${time}`)} AS placed_at, t.desk_id AS desk, ${sql.ref(`t.${team}`)} AS team,
+        ${sql.ref(`t.${agent}`)} AS agent,
+        (t.first_solved_at IS NOT NULL AND t.first_solved_at <= t.created_at + INTERVAL '7 days') AS complaint_solved_within_7_days
+      FROM ticket_facts t
+      WHERE t.org_id = ${orgId} AND ${sql.ref(`t.${time}`)} >= ${start} AND ${sql.ref(`t.${time}`)} < ${end})`,
+    countExpression: COUNT_ROWS,
+  };
+}
+
+const SLA_COLUMNS = new Set([
+  'metric',
+  'policy_id',
+  'priority',
+  'channel',
+  'target_seconds',
+  'business_hours',
+  'achieved_at',
+]);
+
+/**
+ * SLA target instances placed by their outcome: achieved when met, breached when due. A running clock
+ * whose due time has passed counts as breached as of `now`, before any re-derive says so.
+ */
+function slaSource(onlyBreached: boolean): SourceSpec {
+  const placed = sql`coalesce(s.achieved_at, s.breached_at)`;
+  return {
+    columns: SLA_COLUMNS,
+    dimensions: ALL_DIMENSIONS,
+    rows: (
+      orgId,
+      start,
+      end,
+      now,
+    ) => sql`(SELECT s.*, ${placed} AS placed_at, s.desk_id AS desk, s.team_id AS team,
+        s.assignee_id AS agent
+      FROM sla_instances s
+      WHERE s.org_id = ${orgId} AND ${placed} >= ${start} AND ${placed} < ${end}
+        AND ${onlyBreached ? sql`s.breached_at <= ${now}` : sql`(s.achieved_at IS NOT NULL OR s.breached_at <= ${now})`})`,
+    countExpression: COUNT_ROWS,
+  };
+}
+
+export const SOURCE_SPECS: Record<Exclude<SourceName, 'backlog'>, SourceSpec> = {
+  tickets_by_created: ticketSource('created_at', 'created_team_id', 'created_assignee_id'),
+  tickets_by_solve: ticketSource('solved_at', 'solved_team_id', 'solved_assignee_id'),
+  tickets_by_escalation: ticketSource('escalated_at', 'created_team_id', 'created_assignee_id'),
+  replies: {
+    columns: new Set(['reply_seconds', 'reply_business_seconds', 'is_first', 'channel', 'priority']),
+    dimensions: ALL_DIMENSIONS,
+    rows: (
+      orgId,
+      start,
+      end,
+    ) => sql`(SELECT r.*, r.replied_at AS placed_at, r.desk_id AS desk, r.team_id AS team, r.agent_id AS agent
+      FROM reply_facts r
+      WHERE r.org_id = ${orgId} AND r.replied_at >= ${start} AND r.replied_at < ${end})`,
+    countExpression: COUNT_ROWS,
+  },
+  sla_by_outcome: slaSource(false),
+  sla_by_breached: slaSource(true),
+  // An agent is active on a local day when they sent a public reply or solved a ticket that day.
+  agent_days: {
+    columns: new Set(['channel', 'priority']),
+    dimensions: ALL_DIMENSIONS,
+    rows: (orgId, start, end) => sql`(
+        SELECT r.replied_at AS placed_at, r.desk_id AS desk, r.team_id AS team, r.agent_id AS agent, r.channel, r.priority
+        FROM reply_facts r
+        WHERE r.org_id = ${orgId} AND r.replied_at >= ${start} AND r.replied_at < ${end} AND r.agent_id IS NOT NULL
+        UNION ALL
+        SELECT t.solved_at, t.desk_id, t.solved_team_id, t.solved_assignee_id, t.channel, t.priority
+        FROM ticket_facts t
+        WHERE t.org_id = ${orgId} AND t.solved_at >= ${start} AND t.solved_at < ${end} AND t.solved_assignee_id IS NOT NULL)`,
+    countExpression: (timeZone) =>
+      sql<number>`count(DISTINCT f.agent || '|' || CAST(CAST(f.placed_at AT TIME ZONE ${timeZone} AS DATE) AS text))`,
+  },
+};
+
+/** The column of `f` that holds a dimension. */
+export function dimensionColumn(dimension: Dimension): string {
+  return dimension;
+}

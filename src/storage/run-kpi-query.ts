@@ -1,0 +1,256 @@
+import type { Kysely } from 'kysely';
+import {
+  assembleRows,
+  type Cell,
+  cellKey,
+  countCell,
+  type KpiRow,
+  QUANTILE,
+  ratioCell,
+  type StatisticInput,
+  statisticCell,
+} from '../engine/assemble-rows.js';
+import { getOrCreate } from '../engine/collections.js';
+import {
+  type CountRow,
+  compileBacklog,
+  compileCount,
+  compileRanks,
+  compileStatistic,
+  type QueryContext,
+  ratioSides,
+} from '../engine/compile-kpi.js';
+import type { Dimension, KpiDefinition } from '../engine/kpi-definition.js';
+import {
+  checkQueryAgainst,
+  type KpiQuery,
+  KpiQueryError,
+  type KpiQueryInput,
+  kpiQuerySchema,
+} from '../engine/kpi-query.js';
+import { type Bucket, bucketsOf, rangeUtc, shiftPeriods } from '../engine/periods.js';
+import { leastSquaresSlope, quantileRanks } from '../engine/statistics.js';
+import type { Store } from './database.js';
+import type { Organization } from './organizations.js';
+import type { Database } from './schema.js';
+
+const NAMED: Partial<Record<Dimension, 'desks' | 'teams' | 'agents'>> = {
+  desk: 'desks',
+  team: 'teams',
+  agent: 'agents',
+};
+const TREND_PERIODS = 8;
+
+async function dimensionNames(
+  db: Kysely<Database>,
+  orgId: number,
+  dim: Dimension,
+): Promise<Map<string, string>> {
+  const table = NAMED[dim];
+  if (!table) return new Map();
+  const rows = await db.selectFrom(table).select(['id', 'name']).where('org_id', '=', orgId).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+export function parseKpiQuery(input: KpiQueryInput): KpiQuery {
+  const parsed = kpiQuerySchema.safeParse(input);
+  if (!parsed.success) {
+    throw new KpiQueryError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '),
+    );
+  }
+  return parsed.data;
+}
+
+function mapRows<R extends { bucket: string; grp: string | null }>(
+  rows: readonly R[],
+  natural: ReadonlyMap<string, string>,
+) {
+  const out = new Map<string, R>();
+  for (const r of rows) {
+    const bucket = natural.get(r.bucket);
+    if (bucket !== undefined) out.set(cellKey(bucket, r.grp), r);
+  }
+  return out;
+}
+
+/** Runs one KPI query on the store: the query contract's rows, identical on every engine. */
+export async function runKpiQuery(
+  store: Store,
+  org: Organization,
+  registry: ReadonlyMap<string, KpiDefinition>,
+  input: KpiQueryInput,
+  now: Date = new Date(),
+): Promise<KpiRow[]> {
+  const q = parseKpiQuery(input);
+  const def = registry.get(q.kpi);
+  if (!def) throw new KpiQueryError(`unknown KPI "${q.kpi}" (see: deskscore kpi --list)`);
+  if (def.source === 'manual')
+    throw new KpiQueryError(`${def.id} is recorded manually, not computed from data`);
+  checkQueryAgainst(def, q);
+  let buckets: Bucket[];
+  try {
+    buckets = bucketsOf(q.from, q.to, q.grain, org.time_zone);
+  } catch (error) {
+    throw new KpiQueryError((error as Error).message);
+  }
+
+  const names = new Map<Dimension, Map<string, string>>();
+  for (const d of new Set([...(q.by ? [q.by] : []), ...(Object.keys(q.where) as Dimension[])])) {
+    names.set(d, await dimensionNames(store.db, org.id, d));
+  }
+  // --where takes display names (or ids); SQL compares ids.
+  const where: Partial<Record<Dimension, string[]>> = {};
+  for (const [d, values] of Object.entries(q.where) as Array<[Dimension, string[]]>) {
+    const byName = new Map([...(names.get(d) ?? new Map<string, string>())].map(([id, name]) => [name, id]));
+    where[d] = values.map((v) => byName.get(v) ?? v);
+  }
+  const range = rangeUtc(q.from, q.to, org.time_zone);
+  const ctx: QueryContext = {
+    orgId: org.id,
+    timeZone: org.time_zone,
+    start: range.start,
+    end: range.end,
+    from: q.from,
+    grain: q.grain,
+    now,
+    where,
+    by: q.by,
+    dialect: store.dialect,
+  };
+  const { cells, variant, emptyCell } = await computeCells(store, def, q, ctx, buckets);
+  const trends =
+    def.measure.kind === 'ratio' && def.measure.trend
+      ? await computeTrends(store, def, q, ctx, buckets)
+      : undefined;
+  const groupNames = q.by ? names.get(q.by) : undefined;
+  return assembleRows({
+    def,
+    buckets,
+    by: q.by,
+    cells,
+    groupName: (id) => (id === null ? null : (groupNames?.get(id) ?? id)),
+    trends,
+    variant,
+    emptyCell,
+  });
+}
+
+async function computeCells(
+  store: Store,
+  def: KpiDefinition,
+  q: KpiQuery,
+  ctx: QueryContext,
+  buckets: readonly Bucket[],
+): Promise<{ cells: Map<string, Cell>; variant: string | null; emptyCell: Cell }> {
+  const natural = new Map(buckets.map((b) => [q.grain === 'all' ? b.key : b.natural, b.key]));
+  const m = def.measure;
+  const cells = new Map<string, Cell>();
+  const counts = async (rows: Promise<{ rows: CountRow[] }>) => mapRows((await rows).rows, natural);
+
+  if (m.kind === 'count') {
+    for (const [key, r] of await counts(compileCount(ctx, m.of).execute(store.db)))
+      cells.set(key, countCell(r.n));
+    return { cells, variant: null, emptyCell: countCell(0) };
+  }
+  if (m.kind === 'backlog') {
+    const bucketed = buckets.map((b) => ({ key: b.key, endUtc: b.endUtc }));
+    const { rows } = await compileBacklog(ctx, bucketed).execute(store.db);
+    for (const r of rows) cells.set(cellKey(r.bucket, r.grp), countCell(r.n));
+    return { cells, variant: null, emptyCell: countCell(0) };
+  }
+  if (m.kind === 'ratio') {
+    const sides = ratioSides(def, q);
+    const [num, den] = await Promise.all([
+      counts(compileCount(ctx, sides.numerator).execute(store.db)),
+      counts(compileCount(ctx, sides.denominator).execute(store.db)),
+    ]);
+    for (const key of new Set([...num.keys(), ...den.keys()])) {
+      cells.set(key, ratioCell(num.get(key)?.n ?? 0, den.get(key)?.n ?? 0, m.scale, m.interval));
+    }
+    return { cells, variant: sides.variant, emptyCell: ratioCell(0, 0, m.scale, m.interval) };
+  }
+  const statistic = q.statistic ?? m.statistic;
+  const clock = q.clock ?? 'business';
+  const column = 'value' in m.column ? m.column.value : m.column[clock];
+  const { rows } = await compileStatistic(ctx, m.of, column).execute(store.db);
+  const stats = mapRows(rows, natural);
+  const ranked = new Map<string, Map<number, number>>();
+  if (statistic !== 'mean') {
+    const wanted = new Set<number>();
+    for (const s of stats.values()) {
+      const r = quantileRanks(s.n, QUANTILE[statistic]);
+      if (r) wanted.add(r.low).add(r.high);
+    }
+    if (wanted.size > 0) {
+      const ranks = await compileRanks(
+        ctx,
+        m.of,
+        column,
+        [...wanted].sort((a, b) => a - b),
+      ).execute(store.db);
+      for (const r of ranks.rows) {
+        const bucket = natural.get(r.bucket);
+        if (bucket === undefined) continue;
+        const key = cellKey(bucket, r.grp);
+        getOrCreate(ranked, key, () => new Map<number, number>()).set(r.rn, r.x);
+      }
+    }
+  }
+  for (const [key, s] of stats) {
+    const input: StatisticInput = { ...s, ranked: ranked.get(key) ?? new Map() };
+    cells.set(key, statisticCell(input, statistic));
+  }
+  const variant = `${statistic}${'value' in m.column ? '' : `, ${clock}`}`;
+  return {
+    cells,
+    variant,
+    emptyCell: statisticCell(
+      { n: 0, mean: null, sd: null, total: null, median: null, p90: null, ranked: new Map() },
+      statistic,
+    ),
+  };
+}
+
+/**
+ * Trend of a ratio: for each bucket, the least-squares slope of its value over that bucket and the
+ * seven whole periods before it (a clipped first bucket counts as its whole period here).
+ */
+async function computeTrends(
+  store: Store,
+  def: KpiDefinition,
+  q: KpiQuery,
+  ctx: QueryContext,
+  buckets: readonly Bucket[],
+): Promise<Map<string, number | null>> {
+  const trends = new Map<string, number | null>();
+  if (q.grain === 'all') return trends;
+  const from = shiftPeriods(q.from, q.grain, TREND_PERIODS - 1, ctx.timeZone);
+  const history = bucketsOf(from, q.to, q.grain, ctx.timeZone);
+  const range = rangeUtc(from, q.to, ctx.timeZone);
+  const wide = await computeCells(
+    store,
+    def,
+    { ...q, from },
+    { ...ctx, start: range.start, end: range.end, from },
+    history,
+  );
+  const groups = new Set<string | null>();
+  for (const key of wide.cells.keys()) {
+    const g = key.split('\u0000')[1]!;
+    groups.add(g === '\u0001' ? null : g);
+  }
+  if (!q.by) groups.add(null);
+  for (const group of groups) {
+    const series = history.map((b) => wide.cells.get(cellKey(b.key, group))?.value ?? null);
+    for (const b of buckets) {
+      const index = history.findIndex((h) => h.natural === b.natural);
+      if (index < 0) continue;
+      trends.set(
+        cellKey(b.key, group),
+        leastSquaresSlope(series.slice(Math.max(0, index - TREND_PERIODS + 1), index + 1)),
+      );
+    }
+  }
+  return trends;
+}
