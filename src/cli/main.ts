@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerImportCommand } from './commands/import.js';
+import { registerKpiCommand } from './commands/kpi.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerOrgCommands } from './commands/org.js';
 import { CliError, type GlobalOptions } from './context.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerOrgCommands(program, globals);
   registerImportCommand(program, globals);
   registerMigrateCommand(program, globals);
+  registerKpiCommand(program, globals);
   // Subcommands inherit the exit override so usage errors reach the handler below.
   const override = (cmd: Command) => {
     cmd.exitOverride();
@@ -65,5 +67,10 @@ export async function runCli(argv: string[]): Promise<number> {
 
 const isMain = process.argv[1] && /deskscore(\.mjs)?$|cli[\\/]main\.ts$/.test(process.argv[1]);
 if (isMain) {
+  // Output piped into `head` closes early: that is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   process.exitCode = await runCli(process.argv.slice(2));
 }

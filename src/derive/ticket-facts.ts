@@ -83,6 +83,7 @@ export interface TicketFacts {
   fcr_no_customer_followup: boolean | null;
 }
 
+/** Every human public reply; the reply time is set when it answered a run of customer messages. */
 export interface ReplyFact {
   ticket_id: string;
   seq: number;
@@ -92,8 +93,8 @@ export interface ReplyFact {
   desk_id: string | null;
   channel: string | null;
   priority: string | null;
-  reply_seconds: number;
-  reply_business_seconds: number;
+  reply_seconds: number | null;
+  reply_business_seconds: number | null;
   is_first: boolean;
 }
 
@@ -264,7 +265,7 @@ function deriveFromEvents(
   let firstHumanReplyAt: Date | null = null;
   const runs: Run[] = [];
   let openRun: Run | null = agentCreated ? null : { start: createdAt, end: null };
-  const replies: Array<{ from: Date; at: Date; agent: string | null }> = [];
+  const replies: Array<{ from: Date | null; at: Date; agent: string | null }> = [];
 
   for (const e of sorted) {
     if (e.team !== null) team.set(e.at, e.team);
@@ -282,10 +283,10 @@ function deriveFromEvents(
       humanReplies++;
       if (openingAt !== null && firstHumanReplyAt === null && e.at >= openingAt) firstHumanReplyAt = e.at;
       if (escalatedAt !== null && escalationResponseAt === null) escalationResponseAt = e.at;
+      replies.push({ from: openRun?.start ?? null, at: e.at, agent: e.actor });
       if (openRun) {
         openRun.end = e.at;
         runs.push(openRun);
-        replies.push({ from: openRun.start, at: e.at, agent: e.actor });
         openRun = null;
       }
     } else if (e.type === 'bot_reply') {
@@ -370,9 +371,9 @@ function deriveFromEvents(
     desk_id: deskId,
     channel: channelValue,
     priority: priority.at(r.at) ?? priorityAtCreation,
-    reply_seconds: calendar.seconds(r.from, r.at),
-    reply_business_seconds: clock.seconds(r.from, r.at),
-    is_first: i === 0 && r.at.getTime() === firstHumanReplyAt?.getTime(),
+    reply_seconds: secondsOrNull(calendar, r.from, r.at),
+    reply_business_seconds: secondsOrNull(clock, r.from, r.at),
+    is_first: r.from !== null && r.at.getTime() === firstHumanReplyAt?.getTime(),
   }));
 
   const sla: SlaInstanceFact[] = [];

@@ -14,6 +14,9 @@ export interface StateEvent {
   channel: string | null;
   desk: string | null;
   customer: string | null;
+  ticket_type: string | null;
+  /** Stored form (' a b '), or null when the event says nothing about tags. */
+  tags: string | null;
 }
 
 export interface TicketState {
@@ -25,6 +28,8 @@ export interface TicketState {
   team: string | null;
   assignee: string | null;
   customer: string | null;
+  ticket_type: string | null;
+  tags: string[];
 }
 
 function byTime(a: StateEvent, b: StateEvent): number {
@@ -48,6 +53,8 @@ export function ticketStateFromEvents(events: readonly StateEvent[]): TicketStat
     team: null,
     assignee: null,
     customer: null,
+    ticket_type: null,
+    tags: [],
   };
   let sawStatus = false;
   let sawAgentReply = false;
@@ -63,6 +70,8 @@ export function ticketStateFromEvents(events: readonly StateEvent[]): TicketStat
     if (e.team !== null) state.team = e.team;
     if (e.assignee !== null) state.assignee = e.assignee;
     if (e.customer !== null && state.customer === null) state.customer = e.customer;
+    if (e.ticket_type !== null) state.ticket_type = e.ticket_type;
+    if (e.tags !== null) state.tags = e.tags.trim() === '' ? [] : e.tags.trim().split(' ');
   }
   // Without any status event, a ticket an agent has answered is open; one nobody answered is new.
   if (!sawStatus && sawAgentReply) state.status = 'open';

@@ -102,6 +102,8 @@ export const EVENT_FIELDS: readonly FieldSpec[] = [
   { name: 'desk', kind: 'text', description: 'service desk' },
   { name: 'customer', kind: 'text', description: 'requester (on created)' },
   { name: 'seconds', kind: 'seconds', description: 'time spent (time_entry)' },
+  { name: 'ticket_type', kind: 'lowercase', description: 'ticket type after the event (e.g. complaint)' },
+  { name: 'tags', kind: 'tags', description: "the ticket's tags after the event (replace earlier ones)" },
 ];
 
 export function fieldsOf(shape: ImportShape): readonly FieldSpec[] {
@@ -153,4 +155,7 @@ export interface EventRecord {
   desk: string | null;
   customer: string | null;
   seconds: number | null;
+  ticket_type: string | null;
+  /** Empty when the event says nothing about tags. */
+  tags: string[];
 }

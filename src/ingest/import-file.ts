@@ -340,9 +340,11 @@ async function mergeEvents(
 }
 
 function ticketFromState(id: string, state: TicketState): TicketRecord {
+  const { ticket_type, ...rest } = state;
   return {
     id,
-    ...state,
+    ...rest,
+    type: ticket_type,
     first_response_at: null,
     solved_at: null,
     reopen_count: null,
@@ -351,8 +353,6 @@ function ticketFromState(id: string, state: TicketState): TicketRecord {
     escalated_at: null,
     sla_breached: null,
     automated: null,
-    tags: [],
-    type: null,
     subject: null,
   };
 }

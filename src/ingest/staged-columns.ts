@@ -55,6 +55,8 @@ const EVENT_VALUE_COLUMNS: ReadonlyArray<StagedColumn<StagedEvent>> = [
   { name: 'desk', type: 'text', get: (e) => e.desk },
   { name: 'customer', type: 'text', get: (e) => e.customer },
   { name: 'seconds', type: 'double', get: (e) => e.seconds },
+  { name: 'ticket_type', type: 'text', get: (e) => e.ticket_type },
+  { name: 'tags', type: 'text', get: (e) => (e.tags.length > 0 ? storedTags(e.tags) : null) },
 ];
 
 /** Events as read from the file, before their identity is settled. */

@@ -170,7 +170,7 @@ export async function loadStateEvents(
   const ids = dialect.rowsFromArrays([{ name: 'ticket_id', type: 'text', values: [...ticketIds] }]);
   const { rows } = await sql<StateEvent & { ticket_id: string }>`
     SELECT e.ticket_id, e.id, e.type, e.at, e.actor_type, e.actor, e.status, e.team, e.assignee, e.priority,
-           e.channel, e.desk, e.customer
+           e.channel, e.desk, e.customer, e.ticket_type, e.tags
     FROM ticket_events e
     WHERE e.org_id = ${orgId} AND e.ticket_id IN (SELECT ticket_id FROM ${ids} AS ids)
     ORDER BY e.ticket_id, e.at, e.id`.execute(trx);

@@ -72,6 +72,9 @@ export interface TicketEventsTable {
   desk: string | null;
   customer: string | null;
   seconds: number | null;
+  ticket_type: string | null;
+  /** Stored like tickets.tags; null when the event says nothing about tags. */
+  tags: string | null;
   content_hash: string;
   import_id: number;
 }

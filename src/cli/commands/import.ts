@@ -8,6 +8,7 @@ import {
 } from '../../ingest/import-file.js';
 import { loadMappingFile, type Mapping, MappingError } from '../../ingest/mapping.js';
 import { FileReadError } from '../../ingest/read-records.js';
+import { deriveTickets } from '../../jobs/derive-tickets.js';
 import { OrganizationError, resolveOrganization } from '../../storage/organizations.js';
 import { CliError, type GlobalOptions, printJson, withStore } from '../context.js';
 
@@ -96,9 +97,13 @@ export function registerImportCommand(program: Command, globals: () => GlobalOpt
             skipInvalid: opts.skipInvalid,
             onProgress: (p) => bar.update(p),
           });
+          const derived = await deriveTickets(store, org, { kind: 'import', importId: summary.importId });
           bar.stop();
-          if (opts.json) printJson(summary);
-          else process.stdout.write(describe(summary));
+          if (opts.json) printJson({ ...summary, derived });
+          else
+            process.stdout.write(
+              `${describe(summary)}  facts derived for ${derived.tickets} tickets in ${derived.seconds.toFixed(1)} s\n`,
+            );
         } catch (error) {
           bar.stop();
           if (error instanceof ImportFailedError) {

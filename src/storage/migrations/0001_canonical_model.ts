@@ -88,6 +88,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('desk', 'text')
     .addColumn('customer', 'text')
     .addColumn('seconds', 'double precision')
+    .addColumn('ticket_type', 'text')
+    .addColumn('tags', 'text')
     .addColumn('content_hash', 'text', (c) => c.notNull())
     .addColumn('import_id', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('ticket_events_pk', ['org_id', 'id'])

@@ -62,8 +62,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('desk_id', 'text')
     .addColumn('channel', 'text')
     .addColumn('priority', 'text')
-    .addColumn('reply_seconds', 'double precision', (c) => c.notNull())
-    .addColumn('reply_business_seconds', 'double precision', (c) => c.notNull())
+    .addColumn('reply_seconds', 'double precision')
+    .addColumn('reply_business_seconds', 'double precision')
     .addColumn('is_first', 'boolean', (c) => c.notNull())
     .addPrimaryKeyConstraint('reply_facts_pk', ['org_id', 'ticket_id', 'seq'])
     .execute();
