@@ -1,4 +1,5 @@
 import { type DatabaseTarget, openStore, resolveDatabaseTarget, type Store } from '../storage/database.js';
+import { type Organization, OrganizationError, resolveOrganization } from '../storage/organizations.js';
 
 /** Options every command accepts. */
 export interface GlobalOptions {
@@ -70,4 +71,14 @@ export function printTable(rows: ReadonlyArray<Record<string, unknown>>, columns
       .trimEnd();
   process.stdout.write(`${line(cols)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
   for (const r of rows) process.stdout.write(`${line(cols.map((c) => text(r[c])))}\n`);
+}
+
+/** The organisation a command works on (`--org`, or the only one), as a one-line error otherwise. */
+export async function organizationFor(store: Store, slug: string | undefined): Promise<Organization> {
+  try {
+    return await resolveOrganization(store.db, slug);
+  } catch (error) {
+    if (error instanceof OrganizationError) throw new CliError(error.message);
+    throw error;
+  }
 }

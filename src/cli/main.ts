@@ -3,6 +3,7 @@ import { registerImportCommand } from './commands/import.js';
 import { registerKpiCommand } from './commands/kpi.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerOrgCommands } from './commands/org.js';
+import { registerSettingsCommands } from './commands/settings.js';
 import { CliError, type GlobalOptions } from './context.js';
 
 const EXIT_OK = 0;
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerImportCommand(program, globals);
   registerMigrateCommand(program, globals);
   registerKpiCommand(program, globals);
+  registerSettingsCommands(program, globals);
   // Subcommands inherit the exit override so usage errors reach the handler below.
   const override = (cmd: Command) => {
     cmd.exitOverride();

@@ -9,8 +9,7 @@ import {
 import { loadMappingFile, type Mapping, MappingError } from '../../ingest/mapping.js';
 import { FileReadError } from '../../ingest/read-records.js';
 import { deriveTickets } from '../../jobs/derive-tickets.js';
-import { OrganizationError, resolveOrganization } from '../../storage/organizations.js';
-import { CliError, type GlobalOptions, printJson, withStore } from '../context.js';
+import { CliError, type GlobalOptions, organizationFor, printJson, withStore } from '../context.js';
 
 interface ImportCliOptions {
   mapping?: string;
@@ -80,13 +79,7 @@ export function registerImportCommand(program: Command, globals: () => GlobalOpt
         throw error;
       }
       await withStore(globals(), async (store) => {
-        let org: Awaited<ReturnType<typeof resolveOrganization>>;
-        try {
-          org = await resolveOrganization(store.db, opts.org);
-        } catch (error) {
-          if (error instanceof OrganizationError) throw new CliError(error.message);
-          throw error;
-        }
+        const org = await organizationFor(store, opts.org);
         const bar = progressBar(Boolean(process.stderr.isTTY) && !opts.json);
         try {
           const summary = await importFile({

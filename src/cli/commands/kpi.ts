@@ -2,9 +2,15 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { CATALOGUE, KRAS } from '../../catalogue/index.js';
 import { DIMENSIONS, type Dimension } from '../../engine/kpi-definition.js';
 import { KpiQueryError } from '../../engine/kpi-query.js';
-import { OrganizationError, resolveOrganization } from '../../storage/organizations.js';
 import { runKpiQuery } from '../../storage/run-kpi-query.js';
-import { CliError, type GlobalOptions, printJson, printTable, withStore } from '../context.js';
+import {
+  CliError,
+  type GlobalOptions,
+  organizationFor,
+  printJson,
+  printTable,
+  withStore,
+} from '../context.js';
 
 interface KpiCliOptions {
   list?: boolean;
@@ -96,7 +102,7 @@ export function registerKpiCommand(program: Command, globals: () => GlobalOption
       const where = parseWhere(opts.where);
       await withStore(globals(), async (store) => {
         try {
-          const org = await resolveOrganization(store.db, opts.org);
+          const org = await organizationFor(store, opts.org);
           const rows = await runKpiQuery(store, org, CATALOGUE, {
             kpi: id,
             from: opts.from!,
@@ -125,8 +131,7 @@ export function registerKpiCommand(program: Command, globals: () => GlobalOption
             })),
           );
         } catch (error) {
-          if (error instanceof KpiQueryError || error instanceof OrganizationError)
-            throw new CliError(error.message);
+          if (error instanceof KpiQueryError) throw new CliError(error.message);
           throw error;
         }
       });
