@@ -447,6 +447,7 @@ function deriveFromColumns(t: FactTicket, ctx: DeriveContext): DerivedTicket | n
   const solvedAt = solved ? t.solved_at : null;
   const replies = t.agent_replies;
   const reopens = t.reopen_count;
+  const neverReopened = reopens === null || reopens === 0;
   const facts: TicketFacts = {
     ticket_id: t.id,
     created_at: t.created_at,
@@ -462,11 +463,11 @@ function deriveFromColumns(t: FactTicket, ctx: DeriveContext): DerivedTicket | n
     first_response_at: t.first_response_at,
     first_response_seconds: secondsOrNull(calendar, t.created_at, t.first_response_at),
     first_response_business_seconds: secondsOrNull(clock, t.created_at, t.first_response_at),
-    // A flat row knows only the last solve; without reopens it is also the first.
-    first_solved_at: reopens === 0 ? solvedAt : null,
+    // A flat row knows only the last solve; unless it says the ticket was reopened, that is also the first.
+    first_solved_at: neverReopened ? solvedAt : null,
     solved_at: solvedAt,
-    first_resolution_seconds: reopens === 0 ? secondsOrNull(calendar, t.created_at, solvedAt) : null,
-    first_resolution_business_seconds: reopens === 0 ? secondsOrNull(clock, t.created_at, solvedAt) : null,
+    first_resolution_seconds: neverReopened ? secondsOrNull(calendar, t.created_at, solvedAt) : null,
+    first_resolution_business_seconds: neverReopened ? secondsOrNull(clock, t.created_at, solvedAt) : null,
     full_resolution_seconds: secondsOrNull(calendar, t.created_at, solvedAt),
     full_resolution_business_seconds: secondsOrNull(clock, t.created_at, solvedAt),
     reopen_count: reopens,

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CATALOGUE } from '../../src/catalogue/index.js';
+import type { KpiQueryInput } from '../../src/engine/kpi-query.js';
+import { importFile } from '../../src/ingest/import-file.js';
+import { deriveTickets } from '../../src/jobs/derive-tickets.js';
+import type { Store } from '../../src/storage/database.js';
+import { createOrganization, type Organization } from '../../src/storage/organizations.js';
+import { runKpiQuery } from '../../src/storage/run-kpi-query.js';
+import { ENGINES, freshStore } from '../helpers/engines.js';
+import { dedent, scratchDir } from '../helpers/files.js';
+
+const files = scratchDir();
+afterAll(() => files.cleanup());
+
+/**
+ * Flat exports (one row per ticket) in an organisation with no business schedule (open around the
+ * clock, so business = calendar), time zone UTC. T5 is deleted; T6 is a complaint with unknown replies.
+ */
+const FLAT = dedent(`
+  id,created_at,status,team,assignee,channel,first_response_at,solved_at,reopen_count,agent_replies,handle_time_seconds,escalated_at,sla_breached,automated,type
+  T1,2026-03-02T09:00:00Z,solved,Alpha,ana,email,2026-03-02T10:00:00Z,2026-03-02T12:00:00Z,0,1,300,,false,false,
+  T2,2026-03-03T09:00:00Z,closed,Beta,bo,email,2026-03-03T09:30:00Z,2026-03-05T09:00:00Z,1,3,900,,true,false,
+  T3,2026-03-04T09:00:00Z,solved,Alpha,,chat,,2026-03-04T09:05:00Z,,0,,,false,true,
+  T4,2026-03-05T09:00:00Z,open,Beta,bo,chat,2026-03-05T11:00:00Z,,0,1,,,true,,
+  T5,2026-03-06T09:00:00Z,deleted,Alpha,ana,email,,,,,,,,,
+  T6,2026-03-07T09:00:00Z,solved,Alpha,ana,phone,,2026-03-08T09:00:00Z,,,,2026-03-07T10:00:00Z,,,complaint
+`);
+
+describe.each(ENGINES)('ticket KPIs from flat columns on %s (golden, UTC)', (engine) => {
+  let store: Store;
+  let org: Organization;
+  const q = async (input: Omit<KpiQueryInput, 'from' | 'to'>) =>
+    (
+      await runKpiQuery(store, org, CATALOGUE, {
+        from: '2026-03-01',
+        to: '2026-03-31',
+        grain: 'month',
+        ...input,
+      })
+    )[0]!;
+
+  beforeAll(async () => {
+    store = await freshStore(engine);
+    org = await createOrganization(store.db, { slug: 'flat', timeZone: 'UTC' });
+    const summary = await importFile({ store, org, file: files.write('flat.csv', FLAT) });
+    await deriveTickets(store, org, { kind: 'import', importId: summary.importId });
+  });
+  afterAll(async () => store?.close());
+
+  it('counts, rates and durations from the stated columns', async () => {
+    // Created: T1, T2, T3, T4, T6 (T5 deleted) = 5.
+    expect((await q({ kpi: 'ticket_volume' })).value).toBe(5);
+    // Source-stated SLA outcomes: T1 met, T2 breached (placed by its solve), T3 met, T4 breached
+    // (unsolved: placed by creation) → 2 / 4; T6 states none.
+    expect(await q({ kpi: 'sla_compliance' })).toMatchObject({ value: 50, numerator: 2, denominator: 4 });
+    // Solved T1, T2 (closed), T3, T6 = 4; T3 automated and with no agent reply → 25 %.
+    expect(await q({ kpi: 'automation_rate' })).toMatchObject({ value: 25, numerator: 1, denominator: 4 });
+    // FCR: solved with ≥ 1 reply: T1 (1), T2 (3) → T1 alone qualifies → 50 %.
+    expect(await q({ kpi: 'fcr_rate' })).toMatchObject({ value: 50, numerator: 1, denominator: 2 });
+    // Reopen rate over solved tickets whose reopen count is known: T1 (0), T2 (1); T3 and T6 leave it
+    // empty → 1/2.
+    expect(await q({ kpi: 'reopen_rate' })).toMatchObject({ value: 50, numerator: 1, denominator: 2 });
+    // AHT: T1 300, T2 900 → 600.
+    expect(await q({ kpi: 'aht' })).toMatchObject({ value: 600, n: 2 });
+    // First response: T1 3600, T2 1800, T4 7200 → median 3600.
+    expect(await q({ kpi: 'first_response_time' })).toMatchObject({ value: 3600, n: 3 });
+    // Resolution: T3 300, T1 10800, T6 86400, T2 172800 → (10800 + 86400) / 2.
+    expect(await q({ kpi: 'resolution_time' })).toMatchObject({ value: 48600, n: 4 });
+    // Escalated: T6 of 5 created → 20 %.
+    expect(await q({ kpi: 'escalation_rate' })).toMatchObject({ value: 20, numerator: 1, denominator: 5 });
+    // T6 is a complaint solved after 1 day (no reopen stated, so its solve is its first) → 100 %.
+    expect(await q({ kpi: 'complaint_resolution_rate' })).toMatchObject({
+      value: 100,
+      numerator: 1,
+      denominator: 1,
+    });
+    // Backlog at the end of March: T4.
+    expect(await q({ kpi: 'backlog' })).toMatchObject({ value: 1 });
+  });
+});
