@@ -1,0 +1,87 @@
+import type { KpiDefinition, Measure, Side } from '../engine/kpi-definition.js';
+import { KRAS } from './kras.js';
+
+const SOURCE_WORDS: Record<Side['source'], string> = {
+  tickets_by_created: 'tickets, placed by creation',
+  tickets_by_solve: 'tickets, placed by their final solve',
+  tickets_by_escalation: 'tickets, placed by their first escalation',
+  replies: 'human public replies, placed by the reply',
+  sla_by_outcome: 'SLA target instances, placed by their outcome',
+  sla_by_breached: 'breached SLA target instances, placed when due',
+  agent_days: 'agent-days (an agent and a local date with a public reply or a solve)',
+  backlog: 'open tickets at the end of each period',
+};
+
+function side(s: Side): string {
+  const filters = s.where.map(
+    (f) => `${f.column} ${f.op.replace('_', ' ')}${f.value === undefined ? '' : ` ${f.value}`}`,
+  );
+  return `${SOURCE_WORDS[s.source]}${filters.length ? ` where ${filters.join(' and ')}` : ''}`;
+}
+
+function formula(m: Measure): string[] {
+  switch (m.kind) {
+    case 'count':
+      return [`count of ${side(m.of)}`];
+    case 'backlog':
+      return ['count of tickets created before the end of the period and not finally solved by then'];
+    case 'statistic':
+      return [
+        `${m.statistic} of \`${'value' in m.column ? m.column.value : m.column.business}\` over ${side(m.of)}`,
+        ...('business' in m.column ? [`calendar variant: \`${m.column.calendar}\` (\`--calendar\`)`] : []),
+        'other statistics: median, mean, p90 (`--statistic`)',
+      ];
+    case 'ratio': {
+      const lines = [
+        `${m.scale === 1 ? '' : `${m.scale} × `}(${side(m.numerator)}) ÷ (${side(m.denominator)})`,
+        `interval: ${m.interval === 'wilson' ? 'Wilson 95 %' : 'none (not a proportion)'}`,
+      ];
+      for (const [name, v] of Object.entries(m.variants ?? {})) {
+        lines.push(
+          `variant \`${name}\`${name === m.defaultVariant ? ' (default)' : ''}: numerator adds ${filterText(v.numerator) || '—'}; denominator adds ${filterText(v.denominator) || '—'}`,
+        );
+      }
+      if (m.trend)
+        lines.push(
+          'field `trend`: least-squares slope per period over the bucket and the 7 periods before it',
+        );
+      return lines;
+    }
+  }
+}
+
+/** docs/kpis.md, generated from the catalogue (scripts/generate-kpi-docs.ts); CI checks it is current. */
+export function kpiReferenceMarkdown(definitions: Iterable<KpiDefinition>): string {
+  const defs = [...definitions];
+  const out = [
+    '# KPI reference',
+    '',
+    'Generated from `src/catalogue` by `npm run docs:kpis`; do not edit by hand. Definitions follow',
+    'KPI-DEFINITIONS.md. Every result carries `n`, a 95 % interval where one applies, and `significant`',
+    '(n at or above the minimum). Durations are in seconds; rates in percent 0–100.',
+    '',
+  ];
+  const groups: Array<{ title: string; kra: number | null }> = [
+    ...KRAS.map((k) => ({ title: `KRA ${k.id} · ${k.name}`, kra: k.id as number | null })),
+    { title: 'Other support KPIs', kra: null },
+  ];
+  for (const g of groups) {
+    const inGroup = defs.filter((d) => d.kra === g.kra);
+    if (inGroup.length === 0) continue;
+    out.push(`## ${g.title}`, '');
+    for (const d of inGroup) {
+      out.push(
+        `### ${d.name} (\`${d.id}\`)`,
+        '',
+        d.description,
+        '',
+        `- unit: ${d.unit}; better: ${d.direction}; ${d.source}; minimum n: ${d.minN}`,
+        `- placement: ${d.placement}`,
+        ...formula(d.measure).map((l) => `- ${l}`),
+        `- segments: ${d.dimensions.join(', ') || 'none'}`,
+        '',
+      );
+    }
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
