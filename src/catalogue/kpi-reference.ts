@@ -12,11 +12,13 @@ const SOURCE_WORDS: Record<Side['source'], string> = {
   backlog: 'open tickets at the end of each period',
 };
 
+const filterText = (filters: Side['where']) =>
+  filters
+    .map((f) => `${f.column} ${f.op.replace('_', ' ')}${f.value === undefined ? '' : ` ${f.value}`}`)
+    .join(' and ');
+
 function side(s: Side): string {
-  const filters = s.where.map(
-    (f) => `${f.column} ${f.op.replace('_', ' ')}${f.value === undefined ? '' : ` ${f.value}`}`,
-  );
-  return `${SOURCE_WORDS[s.source]}${filters.length ? ` where ${filters.join(' and ')}` : ''}`;
+  return `${SOURCE_WORDS[s.source]}${s.where.length ? ` where ${filterText(s.where)}` : ''}`;
 }
 
 function formula(m: Measure): string[] {
