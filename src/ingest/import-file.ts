@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { sql } from 'kysely';
-import { type TicketState, ticketStateFromEvents } from '../derive/ticket-state.js';
 import type { Store } from '../storage/database.js';
 import {
   addDimensions,
-  distinctValues,
-  loadStateEvents,
   type MergeCounts,
+  markChangedTickets,
+  materialiseTicketsFromEvents,
   mergeStage,
   nextImportId,
   Stage,
@@ -78,7 +77,6 @@ export class ImportFailedError extends Error {
 }
 
 const ZERO: MergeCounts = { created: 0, updated: 0, unchanged: 0 };
-const TICKETS_PER_MATERIALISE = 1000;
 
 class FileLevelError extends Error {
   constructor(
@@ -303,58 +301,38 @@ async function mergeEvents(
            coalesce(event_id, base_id || ':' || CAST(row_number() OVER (PARTITION BY base_id ORDER BY row_no) AS text)),
            ${sql.join(valueNames)}
     FROM ${raw.table}`.execute(trx);
+  // The file need not be held twice.
+  await raw.drop();
   await identified.keepFirstPerKey('id', sql`row_no DESC`);
+
+  // Only tickets with a new or changed event need their state rebuilt: a repeated file rebuilds none.
+  const changed = new Stage<{ ticket_id: string }>(trx, store.dialect, [
+    { name: 'ticket_id', type: 'text', get: (r) => r.ticket_id },
+  ]);
+  await changed.create();
+  await markChangedTickets(trx, identified, changed, orgId);
+  const ticketsInFile = await identified.countDistinct('ticket_id');
   const events = await mergeStage(trx, identified, 'ticket_events', orgId, {
     import_id: { value: importId, type: 'integer' },
   });
+  await identified.drop();
+  for (const statement of store.dialect.analyzeStatements(['ticket_events'])) await statement.execute(trx);
 
   // Tickets are materialised from all their stored events, earlier imports included.
   const tickets = new Stage<TicketRecord>(trx, store.dialect, TICKET_COLUMNS);
   await tickets.create();
-  const ids = await distinctValues(trx, raw, 'ticket_id');
-  let rowNo = 0;
-  for (let i = 0; i < ids.length; i += TICKETS_PER_MATERIALISE) {
-    const chunk = ids.slice(i, i + TICKETS_PER_MATERIALISE);
-    const stored = await loadStateEvents(trx, store.dialect, orgId, chunk);
-    const rows: StagedRow<TicketRecord>[] = [];
-    let from = 0;
-    while (from < stored.length) {
-      let to = from;
-      while (to < stored.length && stored[to]!.ticket_id === stored[from]!.ticket_id) to++;
-      const state = ticketStateFromEvents(stored.slice(from, to));
-      rows.push({ rowNo: ++rowNo, value: ticketFromState(stored[from]!.ticket_id, state) });
-      from = to;
-    }
-    await tickets.insert(rows);
-  }
-  const ticketCounts = await mergeStage(trx, tickets, 'tickets', orgId, ticketExtras('events', importId));
+  await materialiseTicketsFromEvents(trx, store.dialect, orgId, changed, tickets);
+  const rebuilt = await mergeStage(trx, tickets, 'tickets', orgId, ticketExtras('events', importId));
   await addDimensions(trx, tickets, orgId, {
     desk: 'desk_id',
     team: 'team_id',
     agent: 'assignee_id',
     customer: 'customer_id',
   });
+  const rebuiltCount = rebuilt.created + rebuilt.updated + rebuilt.unchanged;
   await tickets.drop();
-  await identified.drop();
-  return { tickets: ticketCounts, events };
-}
-
-function ticketFromState(id: string, state: TicketState): TicketRecord {
-  const { ticket_type, ...rest } = state;
-  return {
-    id,
-    ...rest,
-    type: ticket_type,
-    first_response_at: null,
-    solved_at: null,
-    reopen_count: null,
-    agent_replies: null,
-    handle_time_seconds: null,
-    escalated_at: null,
-    sla_breached: null,
-    automated: null,
-    subject: null,
-  };
+  await changed.drop();
+  return { tickets: { ...rebuilt, unchanged: rebuilt.unchanged + ticketsInFile - rebuiltCount }, events };
 }
 
 async function recordImport(db: Trx, orgId: number, s: ImportSummary, startedAt: Date): Promise<void> {

@@ -43,7 +43,12 @@ export async function openStore(target: DatabaseTarget, options: { migrate?: boo
     dialect = postgresDialect;
   } else {
     if (target.location !== ':memory:') mkdirSync(dirname(target.location), { recursive: true });
-    db = new Kysely<Database>({ dialect: new DuckDBDialect({ path: target.location }) });
+    db = new Kysely<Database>({
+      dialect: new DuckDBDialect({
+        path: target.location,
+        memoryLimit: process.env.DESKSCORE_DUCKDB_MEMORY_LIMIT,
+      }),
+    });
     dialect = duckdbDialect;
   }
   const store: Store = { db, dialect, target, close: () => db.destroy() };

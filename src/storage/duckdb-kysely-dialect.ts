@@ -13,7 +13,6 @@ import {
   type CompiledQuery,
   type DatabaseConnection,
   type DatabaseIntrospector,
-  type DatabaseMetadata,
   type Dialect,
   type DialectAdapter,
   type Driver,
@@ -22,11 +21,9 @@ import {
   PostgresQueryCompiler,
   type QueryCompiler,
   type QueryResult,
-  type SchemaMetadata,
-  sql,
-  type TableMetadata,
   type TransactionSettings,
 } from 'kysely';
+import { CurrentSchemaIntrospector } from './current-schema-introspector.js';
 import { normaliseRow } from './values.js';
 
 /**
@@ -39,6 +36,8 @@ export interface DuckDBDialectConfig {
   path: string;
   /** DuckDB runs one statement per connection at a time; a few connections let reads overlap. */
   connections?: number;
+  /** DuckDB's memory_limit, e.g. '1GB' (DESKSCORE_DUCKDB_MEMORY_LIMIT). */
+  memoryLimit?: string;
 }
 
 export class DuckDBDialect implements Dialect {
@@ -53,56 +52,7 @@ export class DuckDBDialect implements Dialect {
     return new PostgresQueryCompiler();
   }
   createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
-    return new DuckDBIntrospector(db);
-  }
-}
-
-/** Reads information_schema, which DuckDB implements (its pg_catalog lacks what Postgres' introspector uses). */
-class DuckDBIntrospector implements DatabaseIntrospector {
-  constructor(private readonly db: Kysely<unknown>) {}
-
-  async getSchemas(): Promise<SchemaMetadata[]> {
-    const { rows } = await sql<{
-      name: string;
-    }>`SELECT schema_name AS name FROM information_schema.schemata`.execute(this.db);
-    return rows;
-  }
-
-  async getTables(): Promise<TableMetadata[]> {
-    const { rows } = await sql<{
-      schema: string;
-      table: string;
-      table_type: string;
-      column: string;
-      data_type: string;
-      is_nullable: string;
-      column_default: string | null;
-    }>`SELECT t.table_schema AS schema, t.table_name AS "table", t.table_type, c.column_name AS "column",
-          c.data_type, c.is_nullable, c.column_default
-       FROM information_schema.tables t
-       JOIN information_schema.columns c ON c.table_schema = t.table_schema AND c.table_name = t.table_name
-       WHERE t.table_schema = current_schema()
-       ORDER BY t.table_name, c.ordinal_position`.execute(this.db);
-    const tables = new Map<string, TableMetadata>();
-    for (const r of rows) {
-      let table = tables.get(r.table);
-      if (!table) {
-        table = { name: r.table, schema: r.schema, isView: r.table_type === 'VIEW', columns: [] };
-        tables.set(r.table, table);
-      }
-      (table.columns as TableMetadata['columns'][number][]).push({
-        name: r.column,
-        dataType: r.data_type,
-        isNullable: r.is_nullable === 'YES',
-        isAutoIncrementing: false,
-        hasDefaultValue: r.column_default !== null,
-      });
-    }
-    return [...tables.values()];
-  }
-
-  async getMetadata(): Promise<DatabaseMetadata> {
-    return { tables: await this.getTables() };
+    return new CurrentSchemaIntrospector(db);
   }
 }
 
@@ -121,7 +71,11 @@ class DuckDBDriver implements Driver {
   constructor(private readonly config: DuckDBDialectConfig) {}
 
   async init(): Promise<void> {
-    this.instance = await DuckDBInstance.create(this.config.path);
+    // DuckDB would otherwise let its buffer pool grow to 80 % of RAM; beyond the limit it spills to disk.
+    this.instance = await DuckDBInstance.create(this.config.path, {
+      memory_limit: this.config.memoryLimit ?? '1GB',
+      preserve_insertion_order: 'false',
+    });
     const size = Math.max(1, this.config.connections ?? 2);
     for (let i = 0; i < size; i++) {
       const connection = new DuckDBKyselyConnection(await this.instance.connect());

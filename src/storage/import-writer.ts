@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
-import type { StateEvent } from '../derive/ticket-state.js';
 import type { Database } from './schema.js';
 import type { ColumnType, SqlDialect } from './sql-dialect.js';
 
@@ -37,6 +36,7 @@ export function contentHash(values: readonly unknown[]): string {
  */
 export class Stage<R> {
   private static counter = 0;
+  private dropped = false;
   readonly name: string;
 
   constructor(
@@ -79,12 +79,17 @@ export class Stage<R> {
         ) ranked WHERE rn > 1)`.execute(this.trx);
   }
 
-  async count(): Promise<number> {
-    const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM ${this.table}`.execute(this.trx);
+  async countDistinct(column: string): Promise<number> {
+    const { rows } = await sql<{
+      n: number;
+    }>`SELECT count(DISTINCT ${sql.ref(column)}) AS n FROM ${this.table}`.execute(this.trx);
     return rows[0]?.n ?? 0;
   }
 
+  /** Drops the table; dropping twice is harmless, so a stage can be released as early as it is done. */
   async drop(): Promise<void> {
+    if (this.dropped) return;
+    this.dropped = true;
     await sql`DROP TABLE ${this.table}`.execute(this.trx);
   }
 }
@@ -160,28 +165,71 @@ export async function addDimensions<R>(
     ON CONFLICT DO NOTHING`.execute(trx);
 }
 
-/** Every stored event of the given tickets, ordered by ticket then time. */
-export async function loadStateEvents(
+/** Records in `changed` the tickets of staged events that are new or differ from the stored ones. */
+export async function markChangedTickets<R, C>(
+  trx: Trx,
+  events: Stage<R>,
+  changed: Stage<C>,
+  orgId: number,
+): Promise<void> {
+  await sql`INSERT INTO ${changed.table} (row_no, ticket_id)
+    SELECT 0, ticket_id FROM (
+      SELECT DISTINCT s.ticket_id FROM ${events.table} s
+      LEFT JOIN ticket_events t ON t.org_id = ${orgId} AND t.id = s.id
+      WHERE t.id IS NULL OR t.content_hash <> s.content_hash) c`.execute(trx);
+}
+
+/**
+ * A ticket's current state from all its stored events, in SQL (set-based, bounded memory): created at
+ * its `created` event (else its first event); each attribute the latest value an event set, ties
+ * broken by event id; the customer the first one named (else the first customer to write); without any
+ * status event, open once an agent replied, else new.
+ */
+export async function materialiseTicketsFromEvents<C, R>(
   trx: Trx,
   dialect: SqlDialect,
   orgId: number,
-  ticketIds: readonly string[],
-): Promise<Array<StateEvent & { ticket_id: string }>> {
-  const ids = dialect.rowsFromArrays([{ name: 'ticket_id', type: 'text', values: [...ticketIds] }]);
-  const { rows } = await sql<StateEvent & { ticket_id: string }>`
-    SELECT e.ticket_id, e.id, e.type, e.at, e.actor_type, e.actor, e.status, e.team, e.assignee, e.priority,
-           e.channel, e.desk, e.customer, e.ticket_type, e.tags
+  changed: Stage<C>,
+  tickets: Stage<R>,
+): Promise<void> {
+  const id = dialect.binaryOrder(sql.ref('e.id'));
+  const last = (column: string) =>
+    sql`(array_agg(${sql.ref(`e.${column}`)} ORDER BY e.at DESC, ${id} DESC) FILTER (WHERE ${sql.ref(`e.${column}`)} IS NOT NULL))[1]`;
+  const first = (value: RawBuilder<unknown>, condition: RawBuilder<unknown>) =>
+    sql`(array_agg(${value} ORDER BY e.at, ${id}) FILTER (WHERE ${condition}))[1]`;
+  const state = sql`SELECT e.ticket_id AS id,
+      coalesce(min(e.at) FILTER (WHERE e.type = 'created'), min(e.at)) AS created_at,
+      coalesce(${last('status')}, CASE WHEN count(*) FILTER (WHERE e.type = 'agent_reply') > 0 THEN 'open' ELSE 'new' END) AS status,
+      ${last('priority')} AS priority, ${last('channel')} AS channel, ${last('desk')} AS desk_id,
+      ${last('team')} AS team_id, ${last('assignee')} AS assignee_id,
+      coalesce(${first(sql`e.customer`, sql`e.customer IS NOT NULL`)},
+               ${first(sql`e.actor`, sql`e.actor_type = 'customer' AND e.actor IS NOT NULL`)}) AS customer_id,
+      ${last('ticket_type')} AS ticket_type,
+      coalesce(${last('tags')}, ' ') AS tags
     FROM ticket_events e
-    WHERE e.org_id = ${orgId} AND e.ticket_id IN (SELECT ticket_id FROM ${ids} AS ids)
-    ORDER BY e.ticket_id, e.at, e.id`.execute(trx);
-  return rows;
-}
-
-export async function distinctValues<R>(trx: Trx, stage: Stage<R>, column: string): Promise<string[]> {
-  const { rows } = await sql<{
-    v: string;
-  }>`SELECT DISTINCT ${sql.ref(column)} AS v FROM ${stage.table} ORDER BY v`.execute(trx);
-  return rows.map((r) => r.v);
+    JOIN ${changed.table} c ON c.ticket_id = e.ticket_id
+    WHERE e.org_id = ${orgId}
+    GROUP BY e.ticket_id`;
+  // The hash only has to tell a changed state from an unchanged one on the same engine.
+  const hashed = [
+    'id',
+    'created_at',
+    'status',
+    'priority',
+    'channel',
+    'desk_id',
+    'team_id',
+    'assignee_id',
+    'customer_id',
+    'ticket_type',
+    'tags',
+  ];
+  const digest = sql`md5(concat_ws('|', ${sql.join(hashed.map((c) => sql`coalesce(CAST(${sql.ref(`s.${c}`)} AS text), '~')`))}))`;
+  await sql`INSERT INTO ${tickets.table} (row_no, id, created_at, status, priority, channel, desk_id, team_id, assignee_id,
+      customer_id, ticket_type, tags, content_hash)
+    SELECT 0, s.id, s.created_at, s.status, s.priority, s.channel, s.desk_id, s.team_id, s.assignee_id, s.customer_id,
+      s.ticket_type, s.tags, ${digest}
+    FROM (${state}) s`.execute(trx);
 }
 
 export async function nextImportId(trx: Trx, orgId: number): Promise<number> {

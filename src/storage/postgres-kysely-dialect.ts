@@ -1,5 +1,6 @@
-import { PostgresDialect } from 'kysely';
+import { type DatabaseIntrospector, type Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { CurrentSchemaIntrospector } from './current-schema-introspector.js';
 import { toSafeNumber } from './values.js';
 
 const INT8 = 20;
@@ -33,5 +34,11 @@ export function createPostgresDialect(
     options: `-c TimeZone=UTC${schema ? ` -c search_path=${schemaIdentifier(schema)}` : ''}`,
     types: { getTypeParser: typeParser as typeof pg.types.getTypeParser },
   });
-  return new PostgresDialect({ pool });
+  return new CurrentSchemaPostgresDialect({ pool });
+}
+
+class CurrentSchemaPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new CurrentSchemaIntrospector(db);
+  }
 }

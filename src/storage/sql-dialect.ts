@@ -17,6 +17,10 @@ export interface SqlDialect {
   ): RawBuilder<unknown>;
   /** SQL type name for a column type. */
   typeName(type: ColumnType): string;
+  /** The expression compared byte by byte, so text orders the same on every engine. */
+  binaryOrder(expression: RawBuilder<unknown>): RawBuilder<unknown>;
+  /** Refreshes planner statistics after a large write (inside the writing transaction). */
+  analyzeStatements(tables: readonly string[]): RawBuilder<unknown>[];
 }
 
 const DUCKDB_TYPES: Record<ColumnType, string> = {
@@ -44,13 +48,17 @@ export const duckdbDialect: SqlDialect = {
   multiProcess: false,
   typeName: (type) => DUCKDB_TYPES[type],
   rowsFromArrays(columns) {
+    // Each column travels as one JSON text parameter: binding a native list costs a value per cell.
     // Several unnest() calls in one SELECT list are zipped by DuckDB.
     const selects = columns.map(
       (c) =>
-        sql`unnest(${sql.val(arrayParameter(c.values))}::${sql.raw(DUCKDB_TYPES[c.type])}[]) AS ${sql.ref(c.name)}`,
+        sql`unnest(CAST(CAST(${JSON.stringify(arrayParameter(c.values))} AS JSON) AS ${sql.raw(DUCKDB_TYPES[c.type])}[])) AS ${sql.ref(c.name)}`,
     );
     return sql`(SELECT ${sql.join(selects)})`;
   },
+  binaryOrder: (expression) => expression,
+  // DuckDB keeps its statistics current as it writes.
+  analyzeStatements: () => [],
 };
 
 export const postgresDialect: SqlDialect = {
@@ -64,4 +72,8 @@ export const postgresDialect: SqlDialect = {
     const names = columns.map((c) => sql.ref(c.name));
     return sql`(SELECT * FROM unnest(${sql.join(arrays)}) AS u(${sql.join(names)}))`;
   },
+  // The database's collation may be a locale's; "C" compares bytes, as DuckDB does.
+  binaryOrder: (expression) => sql`${expression} COLLATE "C"`,
+  // Rows written in the open transaction are invisible to autovacuum: analyze so the planner uses indexes.
+  analyzeStatements: (tables) => tables.map((t) => sql`ANALYZE ${sql.table(t)}`),
 };
