@@ -240,15 +240,15 @@ function defaultMappingFor(columns: readonly string[], isCsv: boolean): Mapping 
 /** Without a source event id, an event is identified by ticket, type, time and actor (and, in SQL, its ordinal). */
 function withIdentity(record: CanonicalRecord, shape: ImportShape): CanonicalRecord {
   if (shape !== 'events') return record;
-  const e = record as EventRecord;
-  const base_id =
+  const e = record as StagedEvent;
+  e.base_id =
     e.event_id === null
       ? createHash('sha1')
           .update(`${e.ticket_id}\u0000${e.type}\u0000${e.at.toISOString()}\u0000${e.actor ?? ''}`)
           .digest('base64url')
           .slice(0, 22)
       : null;
-  return { ...e, base_id } as StagedEvent;
+  return e;
 }
 
 async function mergeTickets(

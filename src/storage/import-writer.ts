@@ -24,8 +24,11 @@ export interface MergeCounts {
 
 export type Trx = Transaction<Database> | Kysely<Database>;
 
+/** A digest of a row's values; null and '' differ (the column types fix whether 1 or '1' occurs). */
 export function contentHash(values: readonly unknown[]): string {
-  const text = JSON.stringify(values, (_k, v) => (v instanceof Date ? v.toISOString() : v));
+  const text = values
+    .map((v) => (v === null || v === undefined ? '\u0000' : v instanceof Date ? v.toISOString() : String(v)))
+    .join('\u001f');
   return createHash('sha1').update(text).digest('base64url');
 }
 
