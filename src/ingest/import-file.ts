@@ -14,7 +14,7 @@ import {
   type Trx,
 } from '../storage/import-writer.js';
 import type { Organization } from '../storage/organizations.js';
-import type { EventRecord, ImportShape, TicketRecord } from './canonical.js';
+import type { ImportShape, TicketRecord } from './canonical.js';
 import { type CanonicalRecord, RecordConverter } from './convert-record.js';
 import { defaultMapping, detectShape, type Mapping } from './mapping.js';
 import { FileReadError, openRecordSource } from './read-records.js';
