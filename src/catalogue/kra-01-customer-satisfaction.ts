@@ -43,7 +43,10 @@ export const customerSatisfactionKpis: KpiDefinitionInput[] = [
       variants: {
         single_reply_no_reopen: {
           numerator: [{ column: 'fcr_single_reply_no_reopen', op: 'is_true' }],
-          denominator: [{ column: 'agent_replies', op: 'gte', value: 1 }],
+          denominator: [
+            { column: 'agent_replies', op: 'gte', value: 1 },
+            { column: 'fcr_single_reply_no_reopen', op: 'not_null' },
+          ],
         },
         one_touch: {
           numerator: [{ column: 'fcr_one_touch', op: 'is_true' }],

@@ -46,7 +46,16 @@ export class BusinessClock implements Clock {
       }
       this.byWeekday[i.weekday]!.push([i.startMinute, i.endMinute]);
     }
-    for (const spans of this.byWeekday) spans.sort((a, b) => a[0] - b[0]);
+    // Overlapping or touching intervals are merged, so no minute counts twice.
+    for (let d = 1; d <= 7; d++) {
+      const merged: Array<[number, number]> = [];
+      for (const [s, e] of this.byWeekday[d]!.sort((a, b) => a[0] - b[0])) {
+        const last = merged[merged.length - 1];
+        if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+        else merged.push([s, e]);
+      }
+      this.byWeekday[d] = merged;
+    }
     this.holidays = new Set(schedule.holidays);
     this.opensAtAll = schedule.intervals.length > 0;
   }
@@ -59,15 +68,23 @@ export class BusinessClock implements Clock {
     const iso = date.toISODate()!;
     let spans: Span[] = [];
     if (!this.holidays.has(iso)) {
-      const local = DateTime.fromObject(
-        { year: date.year, month: date.month, day: date.day },
-        { zone: this.schedule.timeZone },
-      );
-      spans = this.byWeekday[local.weekday]!.map(([s, e]) => [
-        local.plus({ minutes: s }).toMillis(),
-        // 24:00 is the next local midnight, which is not always 24 h later.
-        e === 1440 ? local.plus({ days: 1 }).toMillis() : local.plus({ minutes: e }).toMillis(),
-      ]);
+      const zone = this.schedule.timeZone;
+      const local = DateTime.fromObject({ year: date.year, month: date.month, day: date.day }, { zone });
+      // Each boundary is a wall-clock time of that day: on a DST day, 09:00 is still 09:00.
+      const at = (minute: number) =>
+        minute === 1440
+          ? local.plus({ days: 1 }).toMillis()
+          : DateTime.fromObject(
+              {
+                year: date.year,
+                month: date.month,
+                day: date.day,
+                hour: Math.floor(minute / 60),
+                minute: minute % 60,
+              },
+              { zone },
+            ).toMillis();
+      spans = this.byWeekday[local.weekday]!.map(([s, e]) => [at(s), at(e)] as const);
     }
     this.cache.set(dayIndex, spans);
     return spans;

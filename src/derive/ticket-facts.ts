@@ -73,6 +73,9 @@ export interface TicketFacts {
   customer_messages: number | null;
   handle_time_seconds: number | null;
   escalated_at: Date | null;
+  /** Credited at the first escalation. */
+  escalated_team_id: string | null;
+  escalated_assignee_id: string | null;
   escalation_response_at: Date | null;
   escalation_response_seconds: number | null;
   escalation_response_business_seconds: number | null;
@@ -136,18 +139,22 @@ export interface DeriveContext {
 }
 
 const SOLVED = new Set(['solved', 'closed']);
-const TYPE_ORDER: Record<string, number> = {
-  created: 0,
-  customer_message: 1,
-  bot_reply: 2,
-  agent_reply: 3,
-  internal_note: 4,
-  assignment: 5,
-  priority_change: 6,
-  escalation: 7,
-  time_entry: 8,
-  status_change: 9,
-};
+/** Statuses that reopen a solved ticket (KPI-DEFINITIONS.md: solved/closed → open, pending or on_hold). */
+const REOPENED = new Set(['open', 'pending', 'on_hold']);
+/** How events at the same instant are ordered: the ticket opens, people write, then status moves. */
+export const EVENT_TYPE_ORDER = [
+  'created',
+  'customer_message',
+  'bot_reply',
+  'agent_reply',
+  'internal_note',
+  'assignment',
+  'priority_change',
+  'escalation',
+  'time_entry',
+  'status_change',
+] as const;
+const TYPE_ORDER: Record<string, number> = Object.fromEntries(EVENT_TYPE_ORDER.map((t, i) => [t, i]));
 
 function byTime(a: FactEvent, b: FactEvent): number {
   return (
@@ -241,7 +248,9 @@ function deriveFromEvents(
   const sorted = [...events].sort(byTime);
   const createdEvent = sorted.find((e) => e.type === 'created');
   const createdAt = ticket.created_at;
-  const agentCreated = createdEvent?.actor_type === 'agent';
+  // Without a created event, a ticket that an agent's message opens is outbound, like an agent-created one.
+  const opener = createdEvent ?? sorted[0];
+  const agentCreated = opener?.actor_type === 'agent' || (!createdEvent && opener?.type === 'agent_reply');
   const team = new Timeline<string>();
   const assignee = new Timeline<string>();
   const priority = new Timeline<string>();
@@ -277,7 +286,8 @@ function deriveFromEvents(
     if (e.type === 'customer_message') {
       customerMessages++;
       if (openingAt === null) openingAt = e.at;
-      else followups++;
+      // A source may log the opening message itself beside the created event: that is no follow-up.
+      else if (agentCreated || e.at.getTime() !== createdAt.getTime()) followups++;
       openRun ??= { start: e.at, end: null };
     } else if (isHumanPublicReply(e)) {
       humanReplies++;
@@ -308,7 +318,7 @@ function deriveFromEvents(
           runs.push(openRun);
           openRun = null;
         }
-      } else if (!SOLVED.has(next) && SOLVED.has(status) && next !== 'deleted') {
+      } else if (SOLVED.has(status) && REOPENED.has(next)) {
         reopens++;
       }
       status = next;
@@ -331,7 +341,8 @@ function deriveFromEvents(
     created_at: createdAt,
     status,
     channel: channelValue,
-    priority: priority.last() ?? null,
+    // Priority as the ticket was opened with (the one its SLA policy applied to).
+    priority: priorityAtCreation,
     desk_id: deskId,
     customer_id: ticket.customer_id,
     created_team_id: createdTeam,
@@ -352,6 +363,8 @@ function deriveFromEvents(
     customer_messages: customerMessages,
     handle_time_seconds: handle,
     escalated_at: escalatedAt,
+    escalated_team_id: escalatedAt ? (team.at(escalatedAt) ?? createdTeam) : null,
+    escalated_assignee_id: escalatedAt ? (assignee.at(escalatedAt) ?? null) : null,
     escalation_response_at: escalationResponseAt,
     escalation_response_seconds: secondsOrNull(calendar, escalatedAt, escalationResponseAt),
     escalation_response_business_seconds: secondsOrNull(clock, escalatedAt, escalationResponseAt),
@@ -359,7 +372,10 @@ function deriveFromEvents(
     complaint: isComplaint(ticket),
     fcr_single_reply_no_reopen: solved ? humanReplies === 1 && reopens === 0 : null,
     fcr_one_touch: solved ? humanReplies <= 1 : null,
-    fcr_no_customer_followup: solved ? followups === 0 : null,
+    // A ticket closed with no reply and no automation is no contact resolution at all.
+    fcr_no_customer_followup: solved
+      ? followups === 0 && (humanReplies > 0 || botReplies > 0 || ticket.automated === true)
+      : null,
   };
 
   const replyFacts: ReplyFact[] = replies.map((r, i) => ({
@@ -395,7 +411,8 @@ function deriveFromEvents(
       const spans: Array<{ start: Date; end: Date | null; pause: ReadonlySet<string> }> = [];
       if (target.metric === 'first_reply' && openingAt) {
         const firstRun = runs.find((r) => r.start.getTime() === openingAt!.getTime());
-        spans.push({ start: openingAt, end: firstHumanReplyAt ?? firstRun?.end ?? null, pause: paused });
+        // The opening run ends at the first reply or at a solve, whichever came first.
+        spans.push({ start: openingAt, end: firstRun?.end ?? null, pause: paused });
       } else if (target.metric === 'next_reply') {
         for (const r of runs) {
           if (firstHumanReplyAt && r.start > firstHumanReplyAt)
@@ -475,6 +492,8 @@ function deriveFromColumns(t: FactTicket, ctx: DeriveContext): DerivedTicket | n
     customer_messages: null,
     handle_time_seconds: t.handle_time_seconds,
     escalated_at: t.escalated_at,
+    escalated_team_id: t.escalated_at ? t.team_id : null,
+    escalated_assignee_id: t.escalated_at ? t.assignee_id : null,
     escalation_response_at: null,
     escalation_response_seconds: null,
     escalation_response_business_seconds: null,

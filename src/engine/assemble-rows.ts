@@ -116,7 +116,9 @@ export function assembleRows(input: {
       const [bucket, group] = key.split('\u0000') as [string, string];
       if (inRange.has(bucket)) seen.add(group === '\u0001' ? null : group);
     }
-    groups = [...seen].sort((a, b) => String(input.groupName(a)).localeCompare(String(input.groupName(b))));
+    // Code-point order: the same on every host, whatever its locale.
+    const label = (g: string | null) => String(input.groupName(g));
+    groups = [...seen].sort((a, b) => (label(a) < label(b) ? -1 : label(a) > label(b) ? 1 : 0));
   }
   const rows: KpiRow[] = [];
   for (const group of groups) {

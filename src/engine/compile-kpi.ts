@@ -124,23 +124,31 @@ export function compileStatistic(ctx: QueryContext, side: Side, column: string):
     GROUP BY 1, 2`;
 }
 
-/** The values at the given ranks (1-based, ascending) per bucket and group: order-statistic interval bounds. */
+/**
+ * The values at the wanted ranks (1-based, ascending) of each bucket and group: the order statistics
+ * that bound a distribution-free interval. Joined on (bucket, group, rank), so only those rows return.
+ */
 export function compileRanks(
   ctx: QueryContext,
   side: Side,
   column: string,
-  ranks: readonly number[],
+  wanted: ReadonlyArray<{ bucket: string; grp: string | null; rn: number }>,
 ): RawBuilder<RankRow> {
   const spec = sourceOf(side);
   const x = sql.ref(`f.${column}`);
   const bucket = bucketExpression(ctx);
   const group = groupExpression(ctx);
-  return sql<RankRow>`SELECT bucket, grp, rn, x FROM (
+  const targets = ctx.dialect.rowsFromArrays([
+    { name: 'w_bucket', type: 'text', values: wanted.map((w) => w.bucket) },
+    { name: 'w_grp', type: 'text', values: wanted.map((w) => w.grp) },
+    { name: 'w_rn', type: 'integer', values: wanted.map((w) => w.rn) },
+  ]);
+  return sql<RankRow>`SELECT r.bucket, r.grp, r.rn, r.x FROM (
       SELECT ${bucket} AS bucket, ${group} AS grp, ${x} AS x,
              row_number() OVER (PARTITION BY ${bucket}, ${group} ORDER BY ${x}) AS rn
       FROM ${spec.rows(ctx.orgId, ctx.start, ctx.end, ctx.now)} f
-      WHERE ${whereClause(ctx, side.where, spec.columns)} AND ${x} IS NOT NULL) ranked
-    WHERE rn IN (${sql.join(ranks.map((r) => sql`${r}`))})`;
+      WHERE ${whereClause(ctx, side.where, spec.columns)} AND ${x} IS NOT NULL) r
+    JOIN ${targets} AS w ON w.w_bucket = r.bucket AND w.w_grp IS NOT DISTINCT FROM r.grp AND w.w_rn = r.rn`;
 }
 
 /** Tickets created before each bucket's end and not (finally) solved by then. */
@@ -156,7 +164,8 @@ export function compileBacklog(
     FROM ${ends} AS e
     JOIN (SELECT t.*, t.desk_id AS desk, t.created_team_id AS team, t.created_assignee_id AS agent
           FROM ticket_facts t WHERE t.org_id = ${ctx.orgId}) f
-      ON f.created_at < e.end_at AND (f.solved_at IS NULL OR f.solved_at >= e.end_at)
+      ON f.created_at < e.end_at
+        AND ((f.solved_at IS NULL AND f.status NOT IN ('solved', 'closed')) OR f.solved_at >= e.end_at)
     WHERE ${whereClause(ctx, [], new Set())}
     GROUP BY 1, 2`;
 }

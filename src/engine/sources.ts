@@ -55,7 +55,7 @@ function ticketSource(time: string, team: string, agent: string): SourceSpec {
     rows: (orgId, start, end) => sql`(SELECT t.*,
         ${sql.ref(`t.${time}`)} AS placed_at, t.desk_id AS desk, ${sql.ref(`t.${team}`)} AS team,
         ${sql.ref(`t.${agent}`)} AS agent,
-        (t.first_solved_at IS NOT NULL AND t.first_solved_at <= t.created_at + INTERVAL '7 days') AS complaint_solved_within_7_days
+        (coalesce(t.first_solved_at, t.solved_at) <= t.created_at + INTERVAL '7 days') IS TRUE AS complaint_solved_within_7_days
       FROM ticket_facts t
       WHERE t.org_id = ${orgId} AND ${sql.ref(`t.${time}`)} >= ${start} AND ${sql.ref(`t.${time}`)} < ${end})`,
     countExpression: COUNT_ROWS,
@@ -98,7 +98,7 @@ function slaSource(onlyBreached: boolean): SourceSpec {
 export const SOURCE_SPECS: Record<Exclude<SourceName, 'backlog'>, SourceSpec> = {
   tickets_by_created: ticketSource('created_at', 'created_team_id', 'created_assignee_id'),
   tickets_by_solve: ticketSource('solved_at', 'solved_team_id', 'solved_assignee_id'),
-  tickets_by_escalation: ticketSource('escalated_at', 'created_team_id', 'created_assignee_id'),
+  tickets_by_escalation: ticketSource('escalated_at', 'escalated_team_id', 'escalated_assignee_id'),
   replies: {
     columns: new Set(['reply_seconds', 'reply_business_seconds', 'is_first', 'channel', 'priority']),
     dimensions: ALL_DIMENSIONS,

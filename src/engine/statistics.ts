@@ -128,7 +128,7 @@ export function quantileRanks(n: number, q: number): { low: number; high: number
   } else {
     const sd = Math.sqrt(n * q * (1 - q));
     low = Math.floor(n * q - Z_975 * sd);
-    high = Math.ceil(n * q + Z_975 * sd) + 1;
+    high = Math.ceil(n * q + Z_975 * sd);
   }
   if (low < 1 || high > n) return null;
   return { low, high };

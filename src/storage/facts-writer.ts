@@ -39,6 +39,8 @@ const TICKET_FACT_COLUMNS: Columns<TicketFacts> = [
   { name: 'customer_messages', type: 'integer' },
   { name: 'handle_time_seconds', type: 'double' },
   { name: 'escalated_at', type: 'timestamptz' },
+  { name: 'escalated_team_id', type: 'text' },
+  { name: 'escalated_assignee_id', type: 'text' },
   { name: 'escalation_response_at', type: 'timestamptz' },
   { name: 'escalation_response_seconds', type: 'double' },
   { name: 'escalation_response_business_seconds', type: 'double' },

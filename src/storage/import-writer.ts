@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import { EVENT_TYPE_ORDER } from '../derive/ticket-facts.js';
 import type { Database } from './schema.js';
 import type { ColumnType, SqlDialect } from './sql-dialect.js';
 
@@ -105,7 +106,8 @@ export class Stage<R> {
 export async function mergeStage<R>(
   trx: Trx,
   stage: Stage<R>,
-  target: 'tickets' | 'ticket_events',
+  /** A table keyed by (org_id, id) with a content_hash column. */
+  target: 'tickets' | 'ticket_events' | 'surveys',
   orgId: number,
   extra: Record<string, { value: unknown; type: ColumnType }>,
   newerOnly?: RawBuilder<unknown>,
@@ -196,10 +198,15 @@ export async function materialiseTicketsFromEvents<C, R>(
   tickets: Stage<R>,
 ): Promise<void> {
   const id = dialect.binaryOrder(sql.ref('e.id'));
+  // Ties in time are broken as the derive step breaks them: by event type, then id.
+  const rank = sql`CASE e.type ${sql.join(
+    EVENT_TYPE_ORDER.map((t, i) => sql`WHEN ${sql.lit(t)} THEN ${sql.lit(i)}`),
+    sql` `,
+  )} ELSE ${sql.lit(EVENT_TYPE_ORDER.length)} END`;
   const last = (column: string) =>
-    sql`(array_agg(${sql.ref(`e.${column}`)} ORDER BY e.at DESC, ${id} DESC) FILTER (WHERE ${sql.ref(`e.${column}`)} IS NOT NULL))[1]`;
+    sql`(array_agg(${sql.ref(`e.${column}`)} ORDER BY e.at DESC, ${rank} DESC, ${id} DESC) FILTER (WHERE ${sql.ref(`e.${column}`)} IS NOT NULL))[1]`;
   const first = (value: RawBuilder<unknown>, condition: RawBuilder<unknown>) =>
-    sql`(array_agg(${value} ORDER BY e.at, ${id}) FILTER (WHERE ${condition}))[1]`;
+    sql`(array_agg(${value} ORDER BY e.at, ${rank}, ${id}) FILTER (WHERE ${condition}))[1]`;
   const state = sql`SELECT e.ticket_id AS id,
       coalesce(min(e.at) FILTER (WHERE e.type = 'created'), min(e.at)) AS created_at,
       coalesce(${last('status')}, CASE WHEN count(*) FILTER (WHERE e.type = 'agent_reply') > 0 THEN 'open' ELSE 'new' END) AS status,

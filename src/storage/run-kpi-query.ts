@@ -177,18 +177,14 @@ async function computeCells(
   const stats = mapRows(rows, natural);
   const ranked = new Map<string, Map<number, number>>();
   if (statistic !== 'mean') {
-    const wanted = new Set<number>();
+    // Two ranks per SQL bucket (the natural period start) and group.
+    const wanted: Array<{ bucket: string; grp: string | null; rn: number }> = [];
     for (const s of stats.values()) {
       const r = quantileRanks(s.n, QUANTILE[statistic]);
-      if (r) wanted.add(r.low).add(r.high);
+      if (r) for (const rn of [r.low, r.high]) wanted.push({ bucket: s.bucket, grp: s.grp, rn });
     }
-    if (wanted.size > 0) {
-      const ranks = await compileRanks(
-        ctx,
-        m.of,
-        column,
-        [...wanted].sort((a, b) => a - b),
-      ).execute(store.db);
+    if (wanted.length > 0) {
+      const ranks = await compileRanks(ctx, m.of, column, wanted).execute(store.db);
       for (const r of ranks.rows) {
         const bucket = natural.get(r.bucket);
         if (bucket === undefined) continue;

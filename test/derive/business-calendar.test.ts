@@ -52,3 +52,33 @@ describe('business clock', () => {
     expect(closed.addSeconds(at('2026-01-01T00:00:00Z'), 60)).toBeNull();
   });
 });
+
+describe('business clock on the DST days themselves', () => {
+  const everyDay = new BusinessClock({
+    timeZone: 'Europe/Madrid',
+    intervals: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, startMinute: 9 * 60, endMinute: 17 * 60 })),
+    holidays: [],
+  });
+
+  it('opens at 09:00 local on the day clocks go forward and on the day they go back', () => {
+    // Sun 29 Mar 2026 (UTC+2 from 02:00): 09:00–10:00 local = 07:00–08:00Z counts 1 h.
+    expect(everyDay.seconds(at('2026-03-29T07:00:00Z'), at('2026-03-29T08:00:00Z'))).toBe(3600);
+    expect(everyDay.nextOpening(at('2026-03-29T01:00:00Z'))).toEqual(at('2026-03-29T07:00:00Z'));
+    // Sun 25 Oct 2026 (UTC+1 from 03:00): 09:00 local = 08:00Z; the whole day is 8 h.
+    expect(everyDay.nextOpening(at('2026-10-25T00:00:00Z'))).toEqual(at('2026-10-25T08:00:00Z'));
+    expect(everyDay.seconds(at('2026-10-25T00:00:00Z'), at('2026-10-26T00:00:00Z'))).toBe(8 * 3600);
+  });
+
+  it('merges overlapping intervals so no minute counts twice', () => {
+    const overlapping = new BusinessClock({
+      timeZone: 'UTC',
+      intervals: [
+        { weekday: 1, startMinute: 9 * 60, endMinute: 13 * 60 },
+        { weekday: 1, startMinute: 12 * 60, endMinute: 17 * 60 },
+      ],
+      holidays: [],
+    });
+    // Monday 2 Mar 2026: 09:00–17:00 = 8 h, not 9.
+    expect(overlapping.seconds(at('2026-03-02T00:00:00Z'), at('2026-03-03T00:00:00Z'))).toBe(8 * 3600);
+  });
+});

@@ -14,7 +14,8 @@ afterAll(() => files.cleanup());
 
 /**
  * Flat exports (one row per ticket) in an organisation with no business schedule (open around the
- * clock, so business = calendar), time zone UTC. T5 is deleted; T6 is a complaint with unknown replies.
+ * clock, so business = calendar), time zone UTC. T5 is deleted; T6 is a complaint with unknown replies;
+ * T7 is closed but its export has no solve time.
  */
 const FLAT = dedent(`
   id,created_at,status,team,assignee,channel,first_response_at,solved_at,reopen_count,agent_replies,handle_time_seconds,escalated_at,sla_breached,automated,type
@@ -24,6 +25,7 @@ const FLAT = dedent(`
   T4,2026-03-05T09:00:00Z,open,Beta,bo,chat,2026-03-05T11:00:00Z,,0,1,,,true,,
   T5,2026-03-06T09:00:00Z,deleted,Alpha,ana,email,,,,,,,,,
   T6,2026-03-07T09:00:00Z,solved,Alpha,ana,phone,,2026-03-08T09:00:00Z,,,,2026-03-07T10:00:00Z,,,complaint
+  T7,2026-03-08T09:00:00Z,closed,Beta,bo,email,,,,,,,,,
 `);
 
 describe.each(ENGINES)('ticket KPIs from flat columns on %s (golden, UTC)', (engine) => {
@@ -48,8 +50,8 @@ describe.each(ENGINES)('ticket KPIs from flat columns on %s (golden, UTC)', (eng
   afterAll(async () => store?.close());
 
   it('counts, rates and durations from the stated columns', async () => {
-    // Created: T1, T2, T3, T4, T6 (T5 deleted) = 5.
-    expect((await q({ kpi: 'ticket_volume' })).value).toBe(5);
+    // Created: T1, T2, T3, T4, T6, T7 (T5 deleted) = 6.
+    expect((await q({ kpi: 'ticket_volume' })).value).toBe(6);
     // Source-stated SLA outcomes: T1 met, T2 breached (placed by its solve), T3 met, T4 breached
     // (unsolved: placed by creation) → 2 / 4; T6 states none.
     expect(await q({ kpi: 'sla_compliance' })).toMatchObject({ value: 50, numerator: 2, denominator: 4 });
@@ -66,15 +68,16 @@ describe.each(ENGINES)('ticket KPIs from flat columns on %s (golden, UTC)', (eng
     expect(await q({ kpi: 'first_response_time' })).toMatchObject({ value: 3600, n: 3 });
     // Resolution: T3 300, T1 10800, T6 86400, T2 172800 → (10800 + 86400) / 2.
     expect(await q({ kpi: 'resolution_time' })).toMatchObject({ value: 48600, n: 4 });
-    // Escalated: T6 of 5 created → 20 %.
-    expect(await q({ kpi: 'escalation_rate' })).toMatchObject({ value: 20, numerator: 1, denominator: 5 });
+    // Escalated: T6 of 6 created → 16.67 %.
+    expect(await q({ kpi: 'escalation_rate' })).toMatchObject({ value: 16.67, numerator: 1, denominator: 6 });
     // T6 is a complaint solved after 1 day (no reopen stated, so its solve is its first) → 100 %.
     expect(await q({ kpi: 'complaint_resolution_rate' })).toMatchObject({
       value: 100,
       numerator: 1,
       denominator: 1,
     });
-    // Backlog at the end of March: T4.
+    // Backlog at the end of March: T4 (T7 is closed: without a solve time it is in no "by solve" KPI,
+    // but it is not open either).
     expect(await q({ kpi: 'backlog' })).toMatchObject({ value: 1 });
   });
 });

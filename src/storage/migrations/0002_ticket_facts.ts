@@ -30,6 +30,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('customer_messages', 'integer')
     .addColumn('handle_time_seconds', 'double precision')
     .addColumn('escalated_at', 'timestamptz')
+    .addColumn('escalated_team_id', 'text')
+    .addColumn('escalated_assignee_id', 'text')
     .addColumn('escalation_response_at', 'timestamptz')
     .addColumn('escalation_response_seconds', 'double precision')
     .addColumn('escalation_response_business_seconds', 'double precision')
