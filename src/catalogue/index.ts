@@ -5,6 +5,7 @@ import { processImprovementKpis } from './kra-03-process-improvement.js';
 import { escalationManagementKpis } from './kra-04-escalation-management.js';
 import { slaAdherenceKpis } from './kra-07-sla-adherence.js';
 import { supportOperationsKpis } from './support-operations.js';
+import { surveyKpis } from './survey-kpis.js';
 
 export { KRAS } from './kras.js';
 
@@ -16,4 +17,5 @@ export const CATALOGUE: ReadonlyMap<string, KpiDefinition> = loadDefinitions([
   ...escalationManagementKpis,
   ...slaAdherenceKpis,
   ...supportOperationsKpis,
+  ...surveyKpis,
 ]);

@@ -9,6 +9,8 @@ const SOURCE_WORDS: Record<Side['source'], string> = {
   sla_by_outcome: 'SLA target instances, placed by their outcome',
   sla_by_breached: 'breached SLA target instances, placed when due',
   agent_days: 'agent-days (an agent and a local date with a public reply or a solve)',
+  survey_responses: 'survey responses, placed by the answer',
+  survey_sends: 'surveys sent, placed by the sending',
   backlog: 'open tickets at the end of each period',
 };
 
@@ -27,6 +29,11 @@ function formula(m: Measure): string[] {
       return [`count of ${side(m.of)}`];
     case 'backlog':
       return ['count of tickets created before the end of the period and not finally solved by then'];
+    case 'nps':
+      return [
+        `100 × (promoters 9–10 − detractors 0–6) ÷ responses, over ${side(m.of)}`,
+        'interval: Var = 100²·(p + d − (p − d)²)/n, normal approximation',
+      ];
     case 'statistic':
       return [
         `${m.statistic} of \`${'value' in m.column ? m.column.value : m.column.business}\` over ${side(m.of)}`,

@@ -1,6 +1,6 @@
 import type { Dimension, KpiDefinition } from './kpi-definition.js';
 import type { Bucket } from './periods.js';
-import { type Interval, quantileRanks, tInterval, wilson } from './statistics.js';
+import { type Interval, npsInterval, quantileRanks, tInterval, wilson } from './statistics.js';
 
 /** One result row of the query contract (DESIGN.md): one per bucket × group. */
 export interface KpiRow {
@@ -54,6 +54,17 @@ export function ratioCell(
     numerator,
     denominator,
     interval: w ? { low: w.low * scale, high: w.high * scale } : null,
+  };
+}
+
+/** NPS: 100 × (promoters − detractors) ÷ responses, −100..100, with the NPS variance interval. */
+export function npsCell(promoters: number, detractors: number, n: number): Cell {
+  return {
+    value: n > 0 ? (100 * (promoters - detractors)) / n : null,
+    n,
+    numerator: null,
+    denominator: null,
+    interval: npsInterval(promoters, detractors, n),
   };
 }
 

@@ -110,6 +110,21 @@ export function compileCount(
     GROUP BY 1, 2`;
 }
 
+export interface NpsRow extends CountRow {
+  promoters: number;
+  detractors: number;
+}
+
+/** Responses, promoters and detractors per bucket and group. */
+export function compileNps(ctx: QueryContext, side: Side): RawBuilder<NpsRow> {
+  const spec = sourceOf(side);
+  return sql<NpsRow>`SELECT ${bucketExpression(ctx)} AS bucket, ${groupExpression(ctx)} AS grp, count(*) AS n,
+      count(CASE WHEN f.positive THEN 1 END) AS promoters, count(CASE WHEN f.detractor THEN 1 END) AS detractors
+    FROM ${spec.rows(ctx.orgId, ctx.start, ctx.end, ctx.now)} f
+    WHERE ${whereClause(ctx, side.where, spec.columns)} AND f.score_std IS NOT NULL
+    GROUP BY 1, 2`;
+}
+
 /** n, mean, sd, sum, median and p90 of a column per bucket and group (nulls ignored). */
 export function compileStatistic(ctx: QueryContext, side: Side, column: string): RawBuilder<StatisticRow> {
   const spec = sourceOf(side);

@@ -22,6 +22,8 @@ export const SOURCES = [
   'sla_by_outcome',
   'sla_by_breached',
   'agent_days',
+  'survey_responses',
+  'survey_sends',
   'backlog',
 ] as const;
 export type SourceName = (typeof SOURCES)[number];
@@ -73,6 +75,8 @@ const measureSchema = z.discriminatedUnion('kind', [
     statistic: z.enum(['median', 'mean', 'p90']),
   }),
   z.strictObject({ kind: z.literal('backlog') }),
+  /** 100 × (promoters − detractors) ÷ responses, with the NPS variance interval. */
+  z.strictObject({ kind: z.literal('nps'), of: sideSchema }),
 ]);
 export type Measure = z.infer<typeof measureSchema>;
 

@@ -95,7 +95,37 @@ function slaSource(onlyBreached: boolean): SourceSpec {
   };
 }
 
+const SURVEY_DIMENSIONS: ReadonlySet<Dimension> = new Set(['desk', 'team', 'agent', 'channel']);
+
+/** Surveys placed by their answer or by their sending; credited to the agent and team the row names. */
+function surveySource(time: 'responded_at' | 'sent_at'): SourceSpec {
+  return {
+    columns: new Set([
+      'kind',
+      'score',
+      'score_std',
+      'positive',
+      'detractor',
+      'responded_at',
+      'sent_at',
+      'channel',
+    ]),
+    dimensions: SURVEY_DIMENSIONS,
+    rows: (
+      orgId,
+      start,
+      end,
+    ) => sql`(SELECT s.*, ${sql.ref(`s.${time}`)} AS placed_at, s.desk_id AS desk, s.team_id AS team,
+        s.agent_id AS agent
+      FROM surveys s
+      WHERE s.org_id = ${orgId} AND ${sql.ref(`s.${time}`)} >= ${start} AND ${sql.ref(`s.${time}`)} < ${end})`,
+    countExpression: COUNT_ROWS,
+  };
+}
+
 export const SOURCE_SPECS: Record<Exclude<SourceName, 'backlog'>, SourceSpec> = {
+  survey_responses: surveySource('responded_at'),
+  survey_sends: surveySource('sent_at'),
   tickets_by_created: ticketSource('created_at', 'created_team_id', 'created_assignee_id'),
   tickets_by_solve: ticketSource('solved_at', 'solved_team_id', 'solved_assignee_id'),
   tickets_by_escalation: ticketSource('escalated_at', 'escalated_team_id', 'escalated_assignee_id'),

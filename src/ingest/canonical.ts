@@ -14,7 +14,10 @@ export type FieldKind =
   | 'tags'
   | 'event_type'
   | 'actor_type'
-  | 'snapshot_key';
+  | 'snapshot_key'
+  | 'survey_kind'
+  | 'score'
+  | 'polarity';
 
 export interface FieldSpec {
   name: string;
@@ -23,8 +26,19 @@ export interface FieldSpec {
   description: string;
 }
 
-export type ImportShape = 'tickets' | 'events' | 'snapshots';
-export const IMPORT_SHAPES: readonly ImportShape[] = ['tickets', 'events', 'snapshots'];
+export type ImportShape = 'tickets' | 'events' | 'snapshots' | 'surveys';
+export const IMPORT_SHAPES: readonly ImportShape[] = ['tickets', 'events', 'snapshots', 'surveys'];
+
+/** Survey kinds and their default scales (KPI-DEFINITIONS.md, "Surveys"). */
+export const SURVEY_KINDS = ['csat', 'nps', 'ces', 'enps', 'repurchase'] as const;
+export type SurveyKind = (typeof SURVEY_KINDS)[number];
+export const SURVEY_SCALES: Record<SurveyKind, { min: number; max: number }> = {
+  csat: { min: 1, max: 5 },
+  nps: { min: 0, max: 10 },
+  ces: { min: 1, max: 7 },
+  enps: { min: 0, max: 10 },
+  repurchase: { min: 0, max: 1 },
+};
 
 export const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed', 'deleted'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -106,8 +120,53 @@ export const EVENT_FIELDS: readonly FieldSpec[] = [
   { name: 'tags', kind: 'tags', description: "the ticket's tags after the event (replace earlier ones)" },
 ];
 
+export const SURVEY_FIELDS: readonly FieldSpec[] = [
+  { name: 'id', kind: 'text', required: true, description: "the source's survey (send) id" },
+  { name: 'kind', kind: 'survey_kind', required: true, description: `one of ${SURVEY_KINDS.join(', ')}` },
+  { name: 'sent_at', kind: 'timestamp', description: 'when the survey was sent (response rate)' },
+  { name: 'responded_at', kind: 'timestamp', description: 'when it was answered; empty while unanswered' },
+  {
+    name: 'score',
+    kind: 'score',
+    description: 'the answer: CSAT 1–5, NPS/eNPS 0–10, CES 1–7, repurchase yes/no (or 1/0)',
+  },
+  { name: 'scale_min', kind: 'score', description: 'lowest possible answer (default per kind)' },
+  { name: 'scale_max', kind: 'score', description: 'highest possible answer (default per kind)' },
+  {
+    name: 'polarity',
+    kind: 'polarity',
+    description: 'higher_better (default) or lower_better, e.g. a CES scale where 1 is easiest',
+  },
+  { name: 'comment', kind: 'text', description: 'free-text comment' },
+  { name: 'ticket_id', kind: 'text', description: 'the ticket the survey is about' },
+  { name: 'customer', kind: 'text', description: 'who answered (empty for eNPS)' },
+  { name: 'agent', kind: 'text', description: 'credited agent (for eNPS: the employee, if not anonymous)' },
+  { name: 'team', kind: 'text', description: 'credited team' },
+  { name: 'desk', kind: 'text', description: 'service desk' },
+  { name: 'channel', kind: 'lowercase', description: 'channel of the ticket or the survey' },
+];
+
+export interface SurveyRecord {
+  id: string;
+  kind: SurveyKind;
+  sent_at: Date | null;
+  responded_at: Date | null;
+  score: number | null;
+  scale_min: number | null;
+  scale_max: number | null;
+  polarity: 'higher_better' | 'lower_better' | null;
+  comment: string | null;
+  ticket_id: string | null;
+  customer: string | null;
+  agent: string | null;
+  team: string | null;
+  desk: string | null;
+  channel: string | null;
+}
+
 export function fieldsOf(shape: ImportShape): readonly FieldSpec[] {
   if (shape === 'events') return EVENT_FIELDS;
+  if (shape === 'surveys') return SURVEY_FIELDS;
   if (shape === 'snapshots') return SNAPSHOT_FIELDS;
   return TICKET_FIELDS;
 }

@@ -1,5 +1,12 @@
-import type { EventRecord, FieldSpec, ImportShape, SnapshotRecord, TicketRecord } from './canonical.js';
-import { fieldsOf } from './canonical.js';
+import type {
+  EventRecord,
+  FieldSpec,
+  ImportShape,
+  SnapshotRecord,
+  SurveyRecord,
+  TicketRecord,
+} from './canonical.js';
+import { fieldsOf, SURVEY_SCALES } from './canonical.js';
 import { type ParseContext, parseFieldValue } from './field-values.js';
 import type { ColumnSource, Mapping } from './mapping.js';
 
@@ -10,7 +17,7 @@ export interface RowError {
   reason: string;
 }
 
-export type CanonicalRecord = TicketRecord | SnapshotRecord | EventRecord;
+export type CanonicalRecord = TicketRecord | SnapshotRecord | EventRecord | SurveyRecord;
 export type Converted<T> = { ok: true; record: T } | { ok: false; errors: RowError[] };
 
 function lookup(record: Record<string, unknown>, path: string): unknown {
@@ -121,6 +128,7 @@ export class RecordConverter {
     }
     if (errors.length === 0) {
       if (this.shape === 'events') applyEventRules(out as unknown as EventRecord, row, errors);
+      else if (this.shape === 'surveys') applySurveyRules(out as unknown as SurveyRecord, row, errors);
       else applyTicketRules(out as unknown as TicketRecord, row, errors);
     }
     if (errors.length > 0) return { ok: false, errors };
@@ -192,5 +200,40 @@ function applyEventRules(e: EventRecord, row: number, errors: RowError[]): void 
   }
   if (e.type === 'assignment' && e.assignee === null && e.team === null) {
     errors.push({ row, field: 'assignee', reason: 'an assignment event needs an assignee or a team' });
+  }
+}
+
+function applySurveyRules(s: SurveyRecord, row: number, errors: RowError[]): void {
+  const scale = SURVEY_SCALES[s.kind];
+  s.scale_min ??= scale.min;
+  s.scale_max ??= scale.max;
+  s.polarity ??= 'higher_better';
+  if (s.scale_min >= s.scale_max) {
+    errors.push({ row, field: 'scale_max', reason: `must be above scale_min (${s.scale_min})` });
+    return;
+  }
+  if (s.sent_at === null && s.responded_at === null) {
+    errors.push({ row, field: 'sent_at', reason: 'a survey needs sent_at, responded_at or both' });
+  }
+  if (s.sent_at && s.responded_at && s.responded_at.getTime() < s.sent_at.getTime()) {
+    errors.push({
+      row,
+      field: 'responded_at',
+      reason: `${s.responded_at.toISOString()} is before sent_at ${s.sent_at.toISOString()}`,
+    });
+  }
+  if (s.responded_at !== null && s.score === null) {
+    errors.push({ row, field: 'score', reason: 'is required for an answered survey' });
+  }
+  if (s.score !== null) {
+    if (s.responded_at === null)
+      errors.push({ row, field: 'responded_at', reason: 'is required when there is a score' });
+    if (s.score < s.scale_min || s.score > s.scale_max) {
+      errors.push({
+        row,
+        field: 'score',
+        reason: `${s.score} is outside the scale ${s.scale_min}–${s.scale_max}`,
+      });
+    }
   }
 }

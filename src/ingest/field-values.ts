@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { ACTOR_TYPES, EVENT_TYPES, type FieldKind, PRIORITIES, STATUSES } from './canonical.js';
+import { ACTOR_TYPES, EVENT_TYPES, type FieldKind, PRIORITIES, STATUSES, SURVEY_KINDS } from './canonical.js';
 
 /** A parsed value, or the reason it could not be parsed (reported with file, row and field). */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -54,6 +54,26 @@ const parseStatus = oneOf(STATUSES, STATUS_SYNONYMS, 'status');
 const parsePriority = oneOf(PRIORITIES, PRIORITY_SYNONYMS, 'priority');
 const parseEventType = oneOf(EVENT_TYPES, {}, 'event type');
 const parseActorType = oneOf(ACTOR_TYPES, ACTOR_SYNONYMS, 'actor type');
+const parseSurveyKind = oneOf(
+  SURVEY_KINDS,
+  { enps: 'enps', 'e-nps': 'enps', repurchase_intent: 'repurchase' },
+  'survey kind',
+);
+const parsePolarity = oneOf(
+  ['higher_better', 'lower_better'] as const,
+  { higher: 'higher_better', lower: 'lower_better' },
+  'polarity',
+);
+
+/** A survey answer: a plain number, or yes/no (1/0) for yes-or-no questions. */
+function parseScore(raw: string): Parsed<number> {
+  const text = raw.trim();
+  if (/^-?\d+(\.\d+)?$/.test(text)) return ok(Number(text));
+  const key = text.toLowerCase();
+  if (TRUE.has(key)) return ok(1);
+  if (FALSE.has(key)) return ok(0);
+  return fail(`"${raw}" is not a number (or yes/no)`);
+}
 
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -138,6 +158,7 @@ export function parseFieldValue(kind: FieldKind, raw: unknown, ctx: ParseContext
     return fail(`${raw} is too large to read exactly as a number: write it as a string`);
   }
   if (typeof raw === 'boolean' && kind === 'boolean') return ok(raw);
+  if (typeof raw === 'boolean' && kind === 'score') return ok(raw ? 1 : 0);
   const text = String(raw);
   switch (kind) {
     case 'text':
@@ -162,5 +183,11 @@ export function parseFieldValue(kind: FieldKind, raw: unknown, ctx: ParseContext
       return parseActorType(text);
     case 'snapshot_key':
       return parseSnapshotKey(text, ctx);
+    case 'survey_kind':
+      return parseSurveyKind(text);
+    case 'score':
+      return parseScore(text);
+    case 'polarity':
+      return parsePolarity(text);
   }
 }

@@ -14,11 +14,17 @@ import {
   type Trx,
 } from '../storage/import-writer.js';
 import type { Organization } from '../storage/organizations.js';
-import type { ImportShape, TicketRecord } from './canonical.js';
+import type { ImportShape, SurveyRecord, TicketRecord } from './canonical.js';
 import { type CanonicalRecord, RecordConverter } from './convert-record.js';
 import { defaultMapping, detectShape, type Mapping } from './mapping.js';
 import { FileReadError, openRecordSource } from './read-records.js';
-import { EVENT_COLUMNS, RAW_EVENT_COLUMNS, type StagedEvent, TICKET_COLUMNS } from './staged-columns.js';
+import {
+  EVENT_COLUMNS,
+  RAW_EVENT_COLUMNS,
+  type StagedEvent,
+  SURVEY_COLUMNS,
+  TICKET_COLUMNS,
+} from './staged-columns.js';
 
 export interface ImportError {
   file: string;
@@ -57,6 +63,8 @@ export interface ImportSummary {
   rowsSkipped: number;
   tickets: MergeCounts;
   events: MergeCounts | null;
+  /** Shapes other than tickets and events: what they stored (e.g. surveys). */
+  records: { kind: string; counts: MergeCounts } | null;
   errorCount: number;
   errors: ImportError[];
 }
@@ -123,6 +131,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     rowsSkipped: status === 'succeeded' ? rowsRead - rowsStored : rowsRead,
     tickets: ZERO,
     events: null,
+    records: null,
     errorCount,
     errors,
     ...rest,
@@ -157,7 +166,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
         stage = new Stage<CanonicalRecord>(
           trx,
           store.dialect,
-          (shape === 'events' ? RAW_EVENT_COLUMNS : TICKET_COLUMNS) as Stage<CanonicalRecord>['columns'],
+          STAGED_COLUMNS[shape] as Stage<CanonicalRecord>['columns'],
         );
         await stage.create();
       };
@@ -199,7 +208,9 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       const counts =
         shape === 'events'
           ? await mergeEvents(trx, store, org.id, importId, stage as unknown as Stage<StagedEvent>)
-          : await mergeTickets(trx, org.id, importId, stage as unknown as Stage<TicketRecord>, shape!);
+          : shape === 'surveys'
+            ? await mergeSurveys(trx, org.id, importId, stage as unknown as Stage<SurveyRecord>)
+            : await mergeTickets(trx, org.id, importId, stage as unknown as Stage<TicketRecord>, shape!);
       await stage!.drop();
       const summary = summaryOf(importId, 'succeeded', counts);
       await recordImport(trx, org.id, summary, startedAt);
@@ -335,6 +346,33 @@ async function mergeEvents(
   return { tickets: { ...rebuilt, unchanged: rebuilt.unchanged + ticketsInFile - rebuiltCount }, events };
 }
 
+const STAGED_COLUMNS = {
+  tickets: TICKET_COLUMNS,
+  snapshots: TICKET_COLUMNS,
+  events: RAW_EVENT_COLUMNS,
+  surveys: SURVEY_COLUMNS,
+} as const;
+
+async function mergeSurveys(
+  trx: Trx,
+  orgId: number,
+  importId: number,
+  stage: Stage<SurveyRecord>,
+): Promise<Pick<ImportSummary, 'records'>> {
+  // The same survey twice in a file: the later row wins.
+  await stage.keepFirstPerKey('id', sql`row_no DESC`);
+  const counts = await mergeStage(trx, stage, 'surveys', orgId, {
+    import_id: { value: importId, type: 'integer' },
+  });
+  await addDimensions(trx, stage, orgId, {
+    desk: 'desk_id',
+    team: 'team_id',
+    agent: 'agent_id',
+    customer: 'customer_id',
+  });
+  return { records: { kind: 'surveys', counts } };
+}
+
 async function recordImport(db: Trx, orgId: number, s: ImportSummary, startedAt: Date): Promise<void> {
   await db
     .insertInto('imports')
@@ -353,6 +391,10 @@ async function recordImport(db: Trx, orgId: number, s: ImportSummary, startedAt:
       tickets_unchanged: s.tickets.unchanged,
       events_created: s.events?.created ?? 0,
       events_updated: s.events?.updated ?? 0,
+      records_kind: s.records?.kind ?? null,
+      records_created: s.records?.counts.created ?? null,
+      records_updated: s.records?.counts.updated ?? null,
+      records_unchanged: s.records?.counts.unchanged ?? null,
       events_unchanged: s.events?.unchanged ?? 0,
       errors: JSON.stringify(s.errors),
       error_count: s.errorCount,

@@ -1,5 +1,11 @@
 import { contentHash, type StagedColumn } from '../storage/import-writer.js';
-import type { EventRecord, SnapshotRecord, TicketRecord } from './canonical.js';
+import {
+  type EventRecord,
+  type SnapshotRecord,
+  SURVEY_SCALES,
+  type SurveyRecord,
+  type TicketRecord,
+} from './canonical.js';
 
 /** Tags are stored space-separated with a space at each end, so `LIKE '% tag %'` finds a whole tag. */
 export function storedTags(tags: readonly string[]): string {
@@ -72,4 +78,51 @@ export const EVENT_COLUMNS: ReadonlyArray<StagedColumn<StagedEvent>> = [
   { name: 'id', type: 'text', get: () => null },
   ...EVENT_VALUE_COLUMNS,
   { name: 'content_hash', type: 'text', get: () => null },
+];
+
+/** The answer on the kind's default scale (KPI-DEFINITIONS.md), flipped when lower is better. */
+export function standardScore(s: SurveyRecord): number | null {
+  if (s.score === null || s.scale_min === null || s.scale_max === null) return null;
+  const oriented = s.polarity === 'lower_better' ? s.scale_min + s.scale_max - s.score : s.score;
+  const scale = SURVEY_SCALES[s.kind];
+  return scale.min + ((oriented - s.scale_min) / (s.scale_max - s.scale_min)) * (scale.max - scale.min);
+}
+
+/**
+ * A favourable answer: CSAT top-2-box (4–5), NPS/eNPS promoter (9–10), CES low effort (≥ 5 of 7),
+ * repurchase yes. Detractor: NPS/eNPS 0–6. Computed once, on the standard scale.
+ */
+export function surveyOutcome(s: SurveyRecord): { positive: boolean | null; detractor: boolean | null } {
+  const x = standardScore(s);
+  if (x === null) return { positive: null, detractor: null };
+  const nps = s.kind === 'nps' || s.kind === 'enps';
+  const threshold: Record<SurveyRecord['kind'], number> = { csat: 4, nps: 9, enps: 9, ces: 5, repurchase: 1 };
+  // Rescaled answers may carry float noise: compare with a small tolerance.
+  return { positive: x >= threshold[s.kind] - 1e-9, detractor: nps ? x <= 6 + 1e-9 : null };
+}
+
+const SURVEY_VALUE_COLUMNS: ReadonlyArray<StagedColumn<SurveyRecord>> = [
+  { name: 'id', type: 'text', get: (s) => s.id },
+  { name: 'kind', type: 'text', get: (s) => s.kind },
+  { name: 'sent_at', type: 'timestamptz', get: (s) => s.sent_at },
+  { name: 'responded_at', type: 'timestamptz', get: (s) => s.responded_at },
+  { name: 'score', type: 'double', get: (s) => s.score },
+  { name: 'scale_min', type: 'double', get: (s) => s.scale_min },
+  { name: 'scale_max', type: 'double', get: (s) => s.scale_max },
+  { name: 'polarity', type: 'text', get: (s) => s.polarity },
+  { name: 'score_std', type: 'double', get: standardScore },
+  { name: 'positive', type: 'boolean', get: (s) => surveyOutcome(s).positive },
+  { name: 'detractor', type: 'boolean', get: (s) => surveyOutcome(s).detractor },
+  { name: 'comment', type: 'text', get: (s) => s.comment },
+  { name: 'ticket_id', type: 'text', get: (s) => s.ticket_id },
+  { name: 'customer_id', type: 'text', get: (s) => s.customer },
+  { name: 'agent_id', type: 'text', get: (s) => s.agent },
+  { name: 'team_id', type: 'text', get: (s) => s.team },
+  { name: 'desk_id', type: 'text', get: (s) => s.desk },
+  { name: 'channel', type: 'text', get: (s) => s.channel },
+];
+
+export const SURVEY_COLUMNS: ReadonlyArray<StagedColumn<SurveyRecord>> = [
+  ...SURVEY_VALUE_COLUMNS,
+  { name: 'content_hash', type: 'text', get: (s) => contentHash(SURVEY_VALUE_COLUMNS.map((c) => c.get(s))) },
 ];

@@ -5,6 +5,7 @@ import {
   cellKey,
   countCell,
   type KpiRow,
+  npsCell,
   QUANTILE,
   ratioCell,
   type StatisticInput,
@@ -15,6 +16,7 @@ import {
   type CountRow,
   compileBacklog,
   compileCount,
+  compileNps,
   compileRanks,
   compileStatistic,
   type QueryContext,
@@ -158,6 +160,11 @@ async function computeCells(
     const { rows } = await compileBacklog(ctx, bucketed).execute(store.db);
     for (const r of rows) cells.set(cellKey(r.bucket, r.grp), countCell(r.n));
     return { cells, variant: null, emptyCell: countCell(0) };
+  }
+  if (m.kind === 'nps') {
+    const { rows } = await compileNps(ctx, m.of).execute(store.db);
+    for (const [key, r] of mapRows(rows, natural)) cells.set(key, npsCell(r.promoters, r.detractors, r.n));
+    return { cells, variant: null, emptyCell: npsCell(0, 0, 0) };
   }
   if (m.kind === 'ratio') {
     const sides = ratioSides(def, q);

@@ -94,6 +94,10 @@ export interface ImportsTable {
   tickets_unchanged: number;
   events_created: number;
   events_updated: number;
+  records_kind: string | null;
+  records_created: number | null;
+  records_updated: number | null;
+  records_unchanged: number | null;
   events_unchanged: number;
   /** JSON array of the first row errors. */
   errors: string;
@@ -150,6 +154,31 @@ export type TicketFactsTable = { org_id: number } & import('../derive/ticket-fac
 export type ReplyFactsTable = { org_id: number } & import('../derive/ticket-facts.js').ReplyFact;
 export type SlaInstancesTable = { org_id: number } & import('../derive/ticket-facts.js').SlaInstanceFact;
 
+export interface SurveysTable {
+  org_id: number;
+  id: string;
+  kind: string;
+  sent_at: Date | null;
+  responded_at: Date | null;
+  score: number | null;
+  scale_min: number;
+  scale_max: number;
+  polarity: string;
+  /** The answer on the kind's default scale, oriented so that higher is better. */
+  score_std: number | null;
+  positive: boolean | null;
+  detractor: boolean | null;
+  comment: string | null;
+  ticket_id: string | null;
+  customer_id: string | null;
+  agent_id: string | null;
+  team_id: string | null;
+  desk_id: string | null;
+  channel: string | null;
+  content_hash: string;
+  import_id: number;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   desks: NamedEntityTable;
@@ -167,6 +196,7 @@ export interface Database {
   ticket_facts: TicketFactsTable;
   reply_facts: ReplyFactsTable;
   sla_instances: SlaInstancesTable;
+  surveys: SurveysTable;
 }
 
 export type { Generated };

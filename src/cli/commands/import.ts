@@ -44,6 +44,12 @@ function describe(summary: ImportSummary): string {
     `  rows read ${summary.rowsRead}, stored ${summary.rowsStored}, skipped ${summary.rowsSkipped}`,
     `  tickets created ${summary.tickets.created}, updated ${summary.tickets.updated}, unchanged ${summary.tickets.unchanged}`,
   ];
+  if (summary.records) {
+    const { kind, counts } = summary.records;
+    lines.push(
+      `  ${kind} created ${counts.created}, updated ${counts.updated}, unchanged ${counts.unchanged}`,
+    );
+  }
   if (summary.events) {
     lines.push(
       `  events created ${summary.events.created}, updated ${summary.events.updated}, unchanged ${summary.events.unchanged}`,

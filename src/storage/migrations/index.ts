@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely';
 import * as canonicalModel from './0001_canonical_model.js';
 import * as ticketFacts from './0002_ticket_facts.js';
+import * as surveys from './0003_surveys.js';
 
 /** Every migration, in order. Names sort in the order they must run; never rename or remove one. */
 export const migrations: Record<string, Migration> = {
   '0001_canonical_model': canonicalModel,
   '0002_ticket_facts': ticketFacts,
+  '0003_surveys': surveys,
 };

@@ -1,0 +1,140 @@
+import type { Filter, KpiDefinitionInput } from '../engine/kpi-definition.js';
+
+const SURVEY_DIMENSIONS = ['desk', 'team', 'agent', 'channel'] as const;
+const kind = (value: string): Filter => ({ column: 'kind', op: 'eq', value });
+const SURVEY_MIN_N = 20;
+
+/** Survey KPIs (KPI-DEFINITIONS.md, "Surveys"), across KRAs 1, 2, 3 and 6 and the other built-ins. */
+export const surveyKpis: KpiDefinitionInput[] = [
+  {
+    id: 'csat',
+    name: 'CSAT',
+    kra: 1,
+    unit: 'percent',
+    direction: 'higher',
+    source: 'computed',
+    minN: SURVEY_MIN_N,
+    description:
+      'Top-2-box: 100 × CSAT responses of 4 or 5 (on 1–5) ÷ CSAT responses; a 3 stays in the denominator. Other scales are mapped onto 1–5 first.',
+    placement: 'by response: when the survey was answered, credited to the agent the survey names',
+    dimensions: [...SURVEY_DIMENSIONS],
+    measure: {
+      kind: 'ratio',
+      numerator: { source: 'survey_responses', where: [kind('csat'), { column: 'positive', op: 'is_true' }] },
+      denominator: { source: 'survey_responses', where: [kind('csat')] },
+      scale: 100,
+      interval: 'wilson',
+    },
+  },
+  {
+    id: 'csat_mean',
+    name: 'CSAT (mean)',
+    kra: null,
+    unit: 'score',
+    direction: 'higher',
+    source: 'computed',
+    minN: SURVEY_MIN_N,
+    description: 'Mean CSAT answer on the 1–5 scale, with a Student t interval.',
+    placement: 'by response',
+    dimensions: [...SURVEY_DIMENSIONS],
+    measure: {
+      kind: 'statistic',
+      of: { source: 'survey_responses', where: [kind('csat')] },
+      column: { value: 'score_std' },
+      statistic: 'mean',
+    },
+  },
+  {
+    id: 'enps',
+    name: 'Employee engagement',
+    kra: 2,
+    unit: 'nps',
+    direction: 'higher',
+    source: 'computed',
+    minN: SURVEY_MIN_N,
+    description:
+      'eNPS of pulse surveys: 100 × (promoters 9–10 − detractors 0–6) ÷ responses to the employee question.',
+    placement: 'by response',
+    dimensions: [...SURVEY_DIMENSIONS],
+    measure: { kind: 'nps', of: { source: 'survey_responses', where: [kind('enps')] } },
+  },
+  {
+    id: 'ces',
+    name: 'Customer effort score',
+    kra: 3,
+    unit: 'score',
+    direction: 'higher',
+    source: 'computed',
+    minN: SURVEY_MIN_N,
+    description:
+      'Mean CES answer on 1–7 agreement that the company made it easy (7 = easiest); a scale where lower is easier is flipped first.',
+    placement: 'by response',
+    dimensions: [...SURVEY_DIMENSIONS],
+    measure: {
+      kind: 'statistic',
+      of: { source: 'survey_responses', where: [kind('ces')] },
+      column: { value: 'score_std' },
+      statistic: 'mean',
+    },
+  },
+  {
+    id: 'nps',
+    name: 'NPS',
+    kra: 6,
+    unit: 'nps',
+    direction: 'higher',
+    source: 'computed',
+    minN: SURVEY_MIN_N,
+    description: '100 × (promoters 9–10 − detractors 0–6) ÷ responses, −100 to 100.',
+    placement: 'by response',
+    dimensions: [...SURVEY_DIMENSIONS],
+    measure: { kind: 'nps', of: { source: 'survey_responses', where: [kind('nps')] } },
+  },
+  {
+    id: 'survey_response_rate',
+    name: 'Feedback response rate',
+    kra: 6,
+    unit: 'percent',
+    direction: 'higher',
+    source: 'computed',
+    minN: SURVEY_MIN_N,
+    description: 'Customer surveys answered ÷ customer surveys sent (eNPS pulse surveys excluded).',
+    placement: 'by sent time: a survey sent in March and answered in April counts in March',
+    dimensions: [...SURVEY_DIMENSIONS],
+    measure: {
+      kind: 'ratio',
+      numerator: {
+        source: 'survey_sends',
+        where: [
+          { column: 'kind', op: 'ne', value: 'enps' },
+          { column: 'responded_at', op: 'not_null' },
+        ],
+      },
+      denominator: { source: 'survey_sends', where: [{ column: 'kind', op: 'ne', value: 'enps' }] },
+      scale: 100,
+      interval: 'wilson',
+    },
+  },
+  {
+    id: 'repurchase_intent',
+    name: 'Repurchase intent',
+    kra: null,
+    unit: 'percent',
+    direction: 'higher',
+    source: 'computed',
+    minN: SURVEY_MIN_N,
+    description: 'Share of repurchase-intent answers that are yes.',
+    placement: 'by response',
+    dimensions: [...SURVEY_DIMENSIONS],
+    measure: {
+      kind: 'ratio',
+      numerator: {
+        source: 'survey_responses',
+        where: [kind('repurchase'), { column: 'positive', op: 'is_true' }],
+      },
+      denominator: { source: 'survey_responses', where: [kind('repurchase')] },
+      scale: 100,
+      interval: 'wilson',
+    },
+  },
+];
