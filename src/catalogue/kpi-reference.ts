@@ -11,6 +11,7 @@ const SOURCE_WORDS: Record<Side['source'], string> = {
   agent_days: 'agent-days (an agent and a local date with a public reply or a solve)',
   survey_responses: 'survey responses, placed by the answer',
   survey_sends: 'surveys sent, placed by the sending',
+  qa_reviews: 'QA review scores (0–100), placed by the review date',
   backlog: 'open tickets at the end of each period',
 };
 

@@ -22,4 +22,23 @@ export const teamPerformanceKpis: KpiDefinitionInput[] = [
       interval: 'none',
     },
   },
+  {
+    id: 'qa_score',
+    name: 'QA score',
+    kra: 2,
+    unit: 'score',
+    direction: 'higher',
+    source: 'computed',
+    minN: 10,
+    description:
+      'IQS: 100 × mean review score. A review score is the weighted mean of its category scores ((selected − min) ÷ (max − min)) that are not N/A; a critical category below 0.5 makes the review 0.',
+    placement: 'by review date, credited to the agent reviewed',
+    dimensions: ['desk', 'team', 'agent'],
+    measure: {
+      kind: 'statistic',
+      of: { source: 'qa_reviews' },
+      column: { value: 'score_pct' },
+      statistic: 'mean',
+    },
+  },
 ];

@@ -24,6 +24,7 @@ export const SOURCES = [
   'agent_days',
   'survey_responses',
   'survey_sends',
+  'qa_reviews',
   'backlog',
 ] as const;
 export type SourceName = (typeof SOURCES)[number];

@@ -124,6 +124,19 @@ function surveySource(time: 'responded_at' | 'sent_at'): SourceSpec {
 }
 
 export const SOURCE_SPECS: Record<Exclude<SourceName, 'backlog'>, SourceSpec> = {
+  qa_reviews: {
+    columns: new Set(['score_pct', 'critical_failed', 'scorecard']),
+    dimensions: new Set(['desk', 'team', 'agent']),
+    rows: (
+      orgId,
+      start,
+      end,
+    ) => sql`(SELECT q.*, q.reviewed_at AS placed_at, q.desk_id AS desk, q.team_id AS team,
+        q.agent_id AS agent
+      FROM qa_reviews q
+      WHERE q.org_id = ${orgId} AND q.reviewed_at >= ${start} AND q.reviewed_at < ${end})`,
+    countExpression: COUNT_ROWS,
+  },
   survey_responses: surveySource('responded_at'),
   survey_sends: surveySource('sent_at'),
   tickets_by_created: ticketSource('created_at', 'created_team_id', 'created_assignee_id'),

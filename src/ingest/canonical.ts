@@ -26,8 +26,14 @@ export interface FieldSpec {
   description: string;
 }
 
-export type ImportShape = 'tickets' | 'events' | 'snapshots' | 'surveys';
-export const IMPORT_SHAPES: readonly ImportShape[] = ['tickets', 'events', 'snapshots', 'surveys'];
+export type ImportShape = 'tickets' | 'events' | 'snapshots' | 'surveys' | 'qa_ratings';
+export const IMPORT_SHAPES: readonly ImportShape[] = [
+  'tickets',
+  'events',
+  'snapshots',
+  'surveys',
+  'qa_ratings',
+];
 
 /** Survey kinds and their default scales (KPI-DEFINITIONS.md, "Surveys"). */
 export const SURVEY_KINDS = ['csat', 'nps', 'ces', 'enps', 'repurchase'] as const;
@@ -164,9 +170,61 @@ export interface SurveyRecord {
   channel: string | null;
 }
 
+/** QA reviews, one row per category rating (KPI-DEFINITIONS.md, "QA"). */
+export const QA_RATING_FIELDS: readonly FieldSpec[] = [
+  { name: 'review_id', kind: 'text', required: true, description: 'the review the rating belongs to' },
+  {
+    name: 'reviewed_at',
+    kind: 'timestamp',
+    required: true,
+    description: 'when the review was made (IQS placement)',
+  },
+  {
+    name: 'category',
+    kind: 'text',
+    required: true,
+    description: 'scorecard category, e.g. Tone or Accuracy',
+  },
+  { name: 'rating', kind: 'score', description: 'the selected rating; empty when the category is N/A' },
+  { name: 'scale_min', kind: 'score', description: 'lowest rating of the category (default 0)' },
+  { name: 'scale_max', kind: 'score', description: 'highest rating of the category (default 1)' },
+  { name: 'weight', kind: 'score', description: 'category weight within the review (default 1)' },
+  {
+    name: 'critical',
+    kind: 'boolean',
+    description: 'a critical category below half its scale makes the review 0',
+  },
+  { name: 'na', kind: 'boolean', description: 'the category does not apply (left out of the review score)' },
+  { name: 'agent', kind: 'text', description: 'the agent reviewed' },
+  { name: 'team', kind: 'text', description: "the agent's team" },
+  { name: 'desk', kind: 'text', description: 'service desk' },
+  { name: 'ticket_id', kind: 'text', description: 'the ticket reviewed' },
+  { name: 'reviewer', kind: 'text', description: 'who reviewed' },
+  { name: 'scorecard', kind: 'text', description: 'the QA scorecard used' },
+];
+
+export interface QaRatingRecord {
+  review_id: string;
+  reviewed_at: Date;
+  category: string;
+  rating: number | null;
+  scale_min: number | null;
+  scale_max: number | null;
+  weight: number | null;
+  critical: boolean | null;
+  na: boolean | null;
+  agent: string | null;
+  team: string | null;
+  desk: string | null;
+  ticket_id: string | null;
+  reviewer: string | null;
+  scorecard: string | null;
+}
+
 export function fieldsOf(shape: ImportShape): readonly FieldSpec[] {
   if (shape === 'events') return EVENT_FIELDS;
   if (shape === 'surveys') return SURVEY_FIELDS;
+  if (shape === 'qa_ratings') return QA_RATING_FIELDS;
   if (shape === 'snapshots') return SNAPSHOT_FIELDS;
   return TICKET_FIELDS;
 }

@@ -2,6 +2,7 @@ import type {
   EventRecord,
   FieldSpec,
   ImportShape,
+  QaRatingRecord,
   SnapshotRecord,
   SurveyRecord,
   TicketRecord,
@@ -17,7 +18,7 @@ export interface RowError {
   reason: string;
 }
 
-export type CanonicalRecord = TicketRecord | SnapshotRecord | EventRecord | SurveyRecord;
+export type CanonicalRecord = TicketRecord | SnapshotRecord | EventRecord | SurveyRecord | QaRatingRecord;
 export type Converted<T> = { ok: true; record: T } | { ok: false; errors: RowError[] };
 
 function lookup(record: Record<string, unknown>, path: string): unknown {
@@ -129,6 +130,7 @@ export class RecordConverter {
     if (errors.length === 0) {
       if (this.shape === 'events') applyEventRules(out as unknown as EventRecord, row, errors);
       else if (this.shape === 'surveys') applySurveyRules(out as unknown as SurveyRecord, row, errors);
+      else if (this.shape === 'qa_ratings') applyQaRules(out as unknown as QaRatingRecord, row, errors);
       else applyTicketRules(out as unknown as TicketRecord, row, errors);
     }
     if (errors.length > 0) return { ok: false, errors };
@@ -236,4 +238,24 @@ function applySurveyRules(s: SurveyRecord, row: number, errors: RowError[]): voi
       });
     }
   }
+}
+
+function applyQaRules(r: QaRatingRecord, row: number, errors: RowError[]): void {
+  r.scale_min ??= 0;
+  r.scale_max ??= 1;
+  r.weight ??= 1;
+  r.critical ??= false;
+  r.na ??= r.rating === null;
+  if (r.scale_min >= r.scale_max)
+    errors.push({ row, field: 'scale_max', reason: `must be above scale_min (${r.scale_min})` });
+  else if (!r.na && r.rating === null)
+    errors.push({ row, field: 'rating', reason: 'is required unless the category is N/A' });
+  else if (r.rating !== null && (r.rating < r.scale_min || r.rating > r.scale_max)) {
+    errors.push({
+      row,
+      field: 'rating',
+      reason: `${r.rating} is outside the scale ${r.scale_min}–${r.scale_max}`,
+    });
+  }
+  if (r.weight < 0) errors.push({ row, field: 'weight', reason: 'cannot be negative' });
 }

@@ -75,6 +75,10 @@ function parseScore(raw: string): Parsed<number> {
   return fail(`"${raw}" is not a number (or yes/no)`);
 }
 
+/** NUL and the other C0 controls (bar tab and newlines) are never data; PostgreSQL cannot store NUL at all. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export function parseTimestamp(raw: string, ctx: ParseContext): Parsed<Date> {
@@ -151,6 +155,7 @@ export function parseFieldValue(kind: FieldKind, raw: unknown, ctx: ParseContext
     const list = Array.isArray(raw) ? raw : [raw];
     if (list.some((v) => typeof v === 'object' && v !== null))
       return fail('tags must be text or a list of text');
+    if (list.some((v) => CONTROL.test(String(v)))) return fail('contains a control character');
     return ok(parseTags(raw));
   }
   if (typeof raw === 'object' && raw !== null) return fail('is an object or a list, not a single value');
@@ -160,6 +165,7 @@ export function parseFieldValue(kind: FieldKind, raw: unknown, ctx: ParseContext
   if (typeof raw === 'boolean' && kind === 'boolean') return ok(raw);
   if (typeof raw === 'boolean' && kind === 'score') return ok(raw ? 1 : 0);
   const text = String(raw);
+  if (CONTROL.test(text)) return fail('contains a control character');
   switch (kind) {
     case 'text':
       return ok(text.trim());

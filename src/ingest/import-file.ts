@@ -9,17 +9,19 @@ import {
   materialiseTicketsFromEvents,
   mergeStage,
   nextImportId,
+  recomputeQaReviews,
   Stage,
   type StagedRow,
   type Trx,
 } from '../storage/import-writer.js';
 import type { Organization } from '../storage/organizations.js';
-import type { ImportShape, SurveyRecord, TicketRecord } from './canonical.js';
+import type { ImportShape, QaRatingRecord, SurveyRecord, TicketRecord } from './canonical.js';
 import { type CanonicalRecord, RecordConverter } from './convert-record.js';
 import { defaultMapping, detectShape, type Mapping } from './mapping.js';
 import { FileReadError, openRecordSource } from './read-records.js';
 import {
   EVENT_COLUMNS,
+  QA_RATING_COLUMNS,
   RAW_EVENT_COLUMNS,
   type StagedEvent,
   SURVEY_COLUMNS,
@@ -210,7 +212,9 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
           ? await mergeEvents(trx, store, org.id, importId, stage as unknown as Stage<StagedEvent>)
           : shape === 'surveys'
             ? await mergeSurveys(trx, org.id, importId, stage as unknown as Stage<SurveyRecord>)
-            : await mergeTickets(trx, org.id, importId, stage as unknown as Stage<TicketRecord>, shape!);
+            : shape === 'qa_ratings'
+              ? await mergeQaRatings(trx, org.id, importId, stage as unknown as Stage<QaRatingRecord>)
+              : await mergeTickets(trx, org.id, importId, stage as unknown as Stage<TicketRecord>, shape!);
       await stage!.drop();
       const summary = summaryOf(importId, 'succeeded', counts);
       await recordImport(trx, org.id, summary, startedAt);
@@ -351,7 +355,28 @@ const STAGED_COLUMNS = {
   snapshots: TICKET_COLUMNS,
   events: RAW_EVENT_COLUMNS,
   surveys: SURVEY_COLUMNS,
+  qa_ratings: QA_RATING_COLUMNS,
 } as const;
+
+async function mergeQaRatings(
+  trx: Trx,
+  orgId: number,
+  importId: number,
+  stage: Stage<QaRatingRecord>,
+): Promise<Pick<ImportSummary, 'records'>> {
+  await stage.keepFirstPerKey('id', sql`row_no DESC`);
+  const counts = await mergeStage(trx, stage, 'qa_ratings', orgId, {
+    import_id: { value: importId, type: 'integer' },
+  });
+  await recomputeQaReviews(trx, stage, orgId);
+  await addDimensions(trx, stage, orgId, {
+    desk: 'desk_id',
+    team: 'team_id',
+    agent: 'agent_id',
+    customer: 'reviewer',
+  });
+  return { records: { kind: 'qa ratings', counts } };
+}
 
 async function mergeSurveys(
   trx: Trx,

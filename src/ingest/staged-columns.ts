@@ -1,6 +1,7 @@
 import { contentHash, type StagedColumn } from '../storage/import-writer.js';
 import {
   type EventRecord,
+  type QaRatingRecord,
   type SnapshotRecord,
   SURVEY_SCALES,
   type SurveyRecord,
@@ -125,4 +126,40 @@ const SURVEY_VALUE_COLUMNS: ReadonlyArray<StagedColumn<SurveyRecord>> = [
 export const SURVEY_COLUMNS: ReadonlyArray<StagedColumn<SurveyRecord>> = [
   ...SURVEY_VALUE_COLUMNS,
   { name: 'content_hash', type: 'text', get: (s) => contentHash(SURVEY_VALUE_COLUMNS.map((c) => c.get(s))) },
+];
+
+/** A category's score in 0–1: (selected − min) ÷ (max − min); none when N/A. */
+export function categoryScore(r: QaRatingRecord): number | null {
+  if (r.na || r.rating === null || r.scale_min === null || r.scale_max === null) return null;
+  return (r.rating - r.scale_min) / (r.scale_max - r.scale_min);
+}
+
+const QA_RATING_VALUE_COLUMNS: ReadonlyArray<StagedColumn<QaRatingRecord>> = [
+  // One rating per review and category (U+001F cannot occur in either: field values refuse control characters).
+  { name: 'id', type: 'text', get: (r) => `${r.review_id}\u001f${r.category}` },
+  { name: 'review_id', type: 'text', get: (r) => r.review_id },
+  { name: 'reviewed_at', type: 'timestamptz', get: (r) => r.reviewed_at },
+  { name: 'category', type: 'text', get: (r) => r.category },
+  { name: 'rating', type: 'double', get: (r) => r.rating },
+  { name: 'scale_min', type: 'double', get: (r) => r.scale_min },
+  { name: 'scale_max', type: 'double', get: (r) => r.scale_max },
+  { name: 'weight', type: 'double', get: (r) => r.weight },
+  { name: 'critical', type: 'boolean', get: (r) => r.critical },
+  { name: 'na', type: 'boolean', get: (r) => r.na },
+  { name: 'category_score', type: 'double', get: categoryScore },
+  { name: 'agent_id', type: 'text', get: (r) => r.agent },
+  { name: 'team_id', type: 'text', get: (r) => r.team },
+  { name: 'desk_id', type: 'text', get: (r) => r.desk },
+  { name: 'ticket_id', type: 'text', get: (r) => r.ticket_id },
+  { name: 'reviewer', type: 'text', get: (r) => r.reviewer },
+  { name: 'scorecard', type: 'text', get: (r) => r.scorecard },
+];
+
+export const QA_RATING_COLUMNS: ReadonlyArray<StagedColumn<QaRatingRecord>> = [
+  ...QA_RATING_VALUE_COLUMNS,
+  {
+    name: 'content_hash',
+    type: 'text',
+    get: (r) => contentHash(QA_RATING_VALUE_COLUMNS.map((c) => c.get(r))),
+  },
 ];

@@ -107,7 +107,7 @@ export async function mergeStage<R>(
   trx: Trx,
   stage: Stage<R>,
   /** A table keyed by (org_id, id) with a content_hash column. */
-  target: 'tickets' | 'ticket_events' | 'surveys',
+  target: 'tickets' | 'ticket_events' | 'surveys' | 'qa_ratings',
   orgId: number,
   extra: Record<string, { value: unknown; type: ColumnType }>,
   newerOnly?: RawBuilder<unknown>,
@@ -240,6 +240,29 @@ export async function materialiseTicketsFromEvents<C, R>(
     SELECT 0, s.id, s.created_at, s.status, s.priority, s.channel, s.desk_id, s.team_id, s.assignee_id, s.customer_id,
       s.ticket_type, s.tags, ${digest}
     FROM (${state}) s`.execute(trx);
+}
+
+/**
+ * Recomputes the reviews a stage of ratings touched: review score = weighted mean of the category
+ * scores that are not N/A; a critical category below 0.5 makes the review 0 (KPI-DEFINITIONS.md, "QA").
+ */
+export async function recomputeQaReviews<R>(trx: Trx, ratings: Stage<R>, orgId: number): Promise<void> {
+  const touched = sql`SELECT DISTINCT review_id FROM ${ratings.table}`;
+  await sql`DELETE FROM qa_reviews WHERE org_id = ${orgId} AND id IN (${touched})`.execute(trx);
+  const applies = sql`NOT r.na`;
+  await sql`INSERT INTO qa_reviews (org_id, id, reviewed_at, agent_id, team_id, desk_id, ticket_id, reviewer, scorecard,
+      score_pct, critical_failed)
+    SELECT r.org_id, r.review_id, max(r.reviewed_at), max(r.agent_id), max(r.team_id), max(r.desk_id), max(r.ticket_id),
+      max(r.reviewer), max(r.scorecard),
+      CASE
+        WHEN count(CASE WHEN r.critical AND ${applies} AND r.category_score < 0.5 THEN 1 END) > 0 THEN 0
+        WHEN sum(CASE WHEN ${applies} THEN r.weight END) > 0
+          THEN 100 * sum(CASE WHEN ${applies} THEN r.weight * r.category_score END) / sum(CASE WHEN ${applies} THEN r.weight END)
+      END,
+      count(CASE WHEN r.critical AND ${applies} AND r.category_score < 0.5 THEN 1 END) > 0
+    FROM qa_ratings r
+    WHERE r.org_id = ${orgId} AND r.review_id IN (${touched})
+    GROUP BY r.org_id, r.review_id`.execute(trx);
 }
 
 export async function nextImportId(trx: Trx, orgId: number): Promise<number> {

@@ -179,6 +179,43 @@ export interface SurveysTable {
   import_id: number;
 }
 
+export interface QaRatingsTable {
+  org_id: number;
+  id: string;
+  review_id: string;
+  reviewed_at: Date;
+  category: string;
+  rating: number | null;
+  scale_min: number;
+  scale_max: number;
+  weight: number;
+  critical: boolean;
+  na: boolean;
+  category_score: number | null;
+  agent_id: string | null;
+  team_id: string | null;
+  desk_id: string | null;
+  ticket_id: string | null;
+  reviewer: string | null;
+  scorecard: string | null;
+  content_hash: string;
+  import_id: number;
+}
+
+export interface QaReviewsTable {
+  org_id: number;
+  id: string;
+  reviewed_at: Date;
+  agent_id: string | null;
+  team_id: string | null;
+  desk_id: string | null;
+  ticket_id: string | null;
+  reviewer: string | null;
+  scorecard: string | null;
+  score_pct: number | null;
+  critical_failed: boolean;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   desks: NamedEntityTable;
@@ -197,6 +234,8 @@ export interface Database {
   reply_facts: ReplyFactsTable;
   sla_instances: SlaInstancesTable;
   surveys: SurveysTable;
+  qa_ratings: QaRatingsTable;
+  qa_reviews: QaReviewsTable;
 }
 
 export type { Generated };

@@ -22,6 +22,15 @@ describe('field values', () => {
     expect(parseFieldValue('status', 'archived', ctx)).toMatchObject({ ok: false });
   });
 
+  it('refuses control characters, which no engine should store', () => {
+    expect(parseFieldValue('text', 'a\u0000b', ctx)).toEqual({
+      ok: false,
+      reason: 'contains a control character',
+    });
+    expect(parseFieldValue('tags', ['ok', 'x\u0001'], ctx).ok).toBe(false);
+    expect(parseFieldValue('text', 'line one\nline two\tend', ctx).ok).toBe(true);
+  });
+
   it('parses tags from text or lists, and refuses objects', () => {
     expect(parseFieldValue('tags', 'VIP, billing;vip  refund', ctx)).toEqual({
       ok: true,

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as canonicalModel from './0001_canonical_model.js';
 import * as ticketFacts from './0002_ticket_facts.js';
 import * as surveys from './0003_surveys.js';
+import * as qaReviews from './0004_qa_reviews.js';
 
 /** Every migration, in order. Names sort in the order they must run; never rename or remove one. */
 export const migrations: Record<string, Migration> = {
   '0001_canonical_model': canonicalModel,
   '0002_ticket_facts': ticketFacts,
   '0003_surveys': surveys,
+  '0004_qa_reviews': qaReviews,
 };
