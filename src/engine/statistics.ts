@@ -98,19 +98,6 @@ export function tInterval(mean: number, sd: number | null, n: number): Interval 
   return { low: mean - half, high: mean + half };
 }
 
-/** P(B ≤ k) for B ~ Binomial(n, q), summed in log space. */
-export function binomialCdf(k: number, n: number, q: number): number {
-  if (k < 0) return 0;
-  if (k >= n) return 1;
-  const lq = Math.log(q);
-  const lnq = Math.log(1 - q);
-  const lgn = logGamma(n + 1);
-  let sum = 0;
-  for (let i = 0; i <= k; i++)
-    sum += Math.exp(lgn - logGamma(i + 1) - logGamma(n - i + 1) + i * lq + (n - i) * lnq);
-  return Math.min(1, sum);
-}
-
 /**
  * Ranks (1-based order statistics) bounding a distribution-free 95 % interval for the q-quantile of
  * n observations: P(X(l) ≤ ξq < X(u)) ≥ 0.95. Null where n is too small for such ranks to exist.
@@ -121,10 +108,20 @@ export function quantileRanks(n: number, q: number): { low: number; high: number
   let low: number;
   let high: number;
   if (n <= 1000) {
+    // One pass over the binomial CDF: low = last k with P(B ≤ k − 1) ≤ 0.025, high = first k with P(B ≤ k − 1) ≥ 0.975.
     low = 0;
-    while (low + 1 <= n && binomialCdf(low, n, q) <= 0.025) low++;
     high = n + 1;
-    while (high - 1 >= 1 && binomialCdf(high - 2, n, q) >= 0.975) high--;
+    const lq = Math.log(q);
+    const lnq = Math.log(1 - q);
+    let logPmf = n * lnq;
+    let cdf = 0;
+    for (let k = 0; k <= n; k++) {
+      if (k > 0) logPmf += Math.log((n - k + 1) / k) + lq - lnq;
+      cdf += Math.exp(logPmf);
+      // cdf is now P(B ≤ k): it decides rank k + 1.
+      if (cdf <= 0.025) low = k + 1;
+      if (cdf >= 0.975 && high === n + 1) high = k + 1;
+    }
   } else {
     const sd = Math.sqrt(n * q * (1 - q));
     low = Math.floor(n * q - Z_975 * sd);
