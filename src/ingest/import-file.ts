@@ -15,7 +15,7 @@ import {
   type Trx,
 } from '../storage/import-writer.js';
 import type { Organization } from '../storage/organizations.js';
-import type { ImportShape, QaRatingRecord, SurveyRecord, TicketRecord } from './canonical.js';
+import type { ImportShape, TicketRecord } from './canonical.js';
 import { type CanonicalRecord, RecordConverter } from './convert-record.js';
 import { defaultMapping, detectShape, type Mapping } from './mapping.js';
 import { FileReadError, openRecordSource } from './read-records.js';
@@ -211,9 +211,9 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
         shape === 'events'
           ? await mergeEvents(trx, store, org.id, importId, stage as unknown as Stage<StagedEvent>)
           : shape === 'surveys'
-            ? await mergeSurveys(trx, org.id, importId, stage as unknown as Stage<SurveyRecord>)
+            ? await mergeRecords(trx, org.id, importId, stage!, 'surveys', 'surveys')
             : shape === 'qa_ratings'
-              ? await mergeQaRatings(trx, org.id, importId, stage as unknown as Stage<QaRatingRecord>)
+              ? await mergeQaRatings(trx, org.id, importId, stage!)
               : await mergeTickets(trx, org.id, importId, stage as unknown as Stage<TicketRecord>, shape!);
       await stage!.drop();
       const summary = summaryOf(importId, 'succeeded', counts);
@@ -358,44 +358,30 @@ const STAGED_COLUMNS = {
   qa_ratings: QA_RATING_COLUMNS,
 } as const;
 
-async function mergeQaRatings(
+/**
+ * Shapes stored one record per source id (surveys, QA ratings): the later row wins within a file, the
+ * record is upserted on its id, and the desks, teams, agents and customers it names are added.
+ */
+async function mergeRecords<R>(
   trx: Trx,
   orgId: number,
   importId: number,
-  stage: Stage<QaRatingRecord>,
+  stage: Stage<R>,
+  target: 'surveys' | 'qa_ratings',
+  kind: string,
 ): Promise<Pick<ImportSummary, 'records'>> {
   await stage.keepFirstPerKey('id', sql`row_no DESC`);
-  const counts = await mergeStage(trx, stage, 'qa_ratings', orgId, {
+  const counts = await mergeStage(trx, stage, target, orgId, {
     import_id: { value: importId, type: 'integer' },
   });
-  await recomputeQaReviews(trx, stage, orgId);
-  await addDimensions(trx, stage, orgId, {
-    desk: 'desk_id',
-    team: 'team_id',
-    agent: 'agent_id',
-    customer: 'reviewer',
-  });
-  return { records: { kind: 'qa ratings', counts } };
+  await addDimensions(trx, stage, orgId);
+  return { records: { kind, counts } };
 }
 
-async function mergeSurveys(
-  trx: Trx,
-  orgId: number,
-  importId: number,
-  stage: Stage<SurveyRecord>,
-): Promise<Pick<ImportSummary, 'records'>> {
-  // The same survey twice in a file: the later row wins.
-  await stage.keepFirstPerKey('id', sql`row_no DESC`);
-  const counts = await mergeStage(trx, stage, 'surveys', orgId, {
-    import_id: { value: importId, type: 'integer' },
-  });
-  await addDimensions(trx, stage, orgId, {
-    desk: 'desk_id',
-    team: 'team_id',
-    agent: 'agent_id',
-    customer: 'customer_id',
-  });
-  return { records: { kind: 'surveys', counts } };
+async function mergeQaRatings<R>(trx: Trx, orgId: number, importId: number, stage: Stage<R>) {
+  const merged = await mergeRecords(trx, orgId, importId, stage, 'qa_ratings', 'qa ratings');
+  await recomputeQaReviews(trx, stage, orgId);
+  return merged;
 }
 
 async function recordImport(db: Trx, orgId: number, s: ImportSummary, startedAt: Date): Promise<void> {

@@ -143,18 +143,32 @@ export async function mergeStage<R>(
   return { created, updated: changedCount - created, unchanged: total - changedCount };
 }
 
-/** Adds the desks, teams, agents and customers a stage names, keeping the ones already known. */
+/** The stage columns that name each kind of dimension. */
+export const DIMENSION_COLUMNS = {
+  desk: 'desk_id',
+  team: 'team_id',
+  agent: 'agent_id',
+  customer: 'customer_id',
+} as const;
+export type DimensionColumns = { [K in keyof typeof DIMENSION_COLUMNS]: string };
+
+/**
+ * Adds the desks, teams, agents and customers a stage names, keeping the ones already known. A team is
+ * placed in a desk, and an agent in a team, when the stage names both.
+ */
 export async function addDimensions<R>(
   trx: Trx,
   stage: Stage<R>,
   orgId: number,
-  columns: { desk: string; team: string; agent: string; customer: string },
+  columns: DimensionColumns = DIMENSION_COLUMNS,
 ): Promise<void> {
   const s = stage.table;
-  const desk = sql.ref(columns.desk);
-  const team = sql.ref(columns.team);
-  const agent = sql.ref(columns.agent);
-  const customer = sql.ref(columns.customer);
+  const has = new Set(['row_no', ...stage.columns.map((c) => c.name)]);
+  const ref = (name: string) => (has.has(name) ? sql.ref(name) : sql`CAST(NULL AS text)`);
+  const desk = ref(columns.desk);
+  const team = ref(columns.team);
+  const agent = ref(columns.agent);
+  const customer = ref(columns.customer);
   const org = sql`CAST(${orgId} AS ${sql.raw(stage.dialect.typeName('integer'))})`;
   await sql`INSERT INTO desks (org_id, id, name)
     SELECT DISTINCT ${org}, ${desk}, ${desk} FROM ${s} WHERE ${desk} IS NOT NULL

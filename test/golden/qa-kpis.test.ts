@@ -80,6 +80,14 @@ describe.each(ENGINES)('QA score on %s (golden)', (engine) => {
     ]);
   });
 
+  it('adds the agents and teams reviewed, and no reviewer as a customer', async () => {
+    expect(await store.db.selectFrom('agents').select(['id', 'team_id']).orderBy('id').execute()).toEqual([
+      { id: 'ana', team_id: 'Alpha' },
+      { id: 'bo', team_id: 'Beta' },
+    ]);
+    expect(await store.db.selectFrom('customers').selectAll().execute()).toEqual([]);
+  });
+
   it('a corrected rating re-scores its review and nothing else', async () => {
     const fix = dedent(`
       review_id,reviewed_at,category,rating,scale_min,scale_max,weight,critical,na,agent,team
