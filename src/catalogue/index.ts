@@ -1,4 +1,5 @@
 import { type KpiDefinition, loadDefinitions } from '../engine/kpi-definition.js';
+import { checkDimensions } from '../engine/sources.js';
 import { customerSatisfactionKpis } from './kra-01-customer-satisfaction.js';
 import { teamPerformanceKpis } from './kra-02-team-performance.js';
 import { processImprovementKpis } from './kra-03-process-improvement.js';
@@ -19,3 +20,5 @@ export const CATALOGUE: ReadonlyMap<string, KpiDefinition> = loadDefinitions([
   ...supportOperationsKpis,
   ...surveyKpis,
 ]);
+
+checkDimensions(CATALOGUE.values());

@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
-import type { Dimension, SourceName } from './kpi-definition.js';
+import { type Dimension, type KpiDefinition, KpiDefinitionError, type SourceName } from './kpi-definition.js';
 
 /**
  * Each source is a derived table `f` over the fact tables with the same few columns: `at` (the
@@ -173,7 +173,20 @@ export const SOURCE_SPECS: Record<Exclude<SourceName, 'backlog'>, SourceSpec> = 
   },
 };
 
-/** The column of `f` that holds a dimension. */
-export function dimensionColumn(dimension: Dimension): string {
-  return dimension;
+/** Refuses definitions that segment a KPI by a dimension one of its sources cannot answer. */
+export function checkDimensions(defs: Iterable<KpiDefinition>): void {
+  const problems: string[] = [];
+  for (const def of defs) {
+    const m = def.measure;
+    const sides = m.kind === 'ratio' ? [m.numerator, m.denominator] : m.kind === 'backlog' ? [] : [m.of];
+    for (const side of sides) {
+      if (side.source === 'backlog') continue;
+      const supported = SOURCE_SPECS[side.source].dimensions;
+      for (const d of def.dimensions) {
+        if (!supported.has(d)) problems.push(`${def.id}.dimensions: ${side.source} has no ${d}`);
+      }
+    }
+  }
+  if (problems.length > 0)
+    throw new KpiDefinitionError(`invalid KPI definitions:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
 }

@@ -1,4 +1,4 @@
-import { contentHash, type StagedColumn } from '../storage/import-writer.js';
+import { contentHash, type RowColumn, type StagedColumn } from '../storage/import-writer.js';
 import {
   type EventRecord,
   type QaRatingRecord,
@@ -15,7 +15,7 @@ export function storedTags(tags: readonly string[]): string {
 
 type TicketRow = TicketRecord & { snapshot_key?: number | null };
 
-const TICKET_VALUE_COLUMNS: ReadonlyArray<StagedColumn<TicketRow>> = [
+const TICKET_VALUE_COLUMNS: ReadonlyArray<RowColumn<TicketRow>> = [
   { name: 'id', type: 'text', get: (t) => t.id },
   { name: 'created_at', type: 'timestamptz', get: (t) => t.created_at },
   { name: 'status', type: 'text', get: (t) => t.status },
@@ -47,7 +47,7 @@ export const TICKET_COLUMNS: ReadonlyArray<StagedColumn<TicketRow | SnapshotReco
 
 export type StagedEvent = EventRecord & { base_id: string | null };
 
-const EVENT_VALUE_COLUMNS: ReadonlyArray<StagedColumn<StagedEvent>> = [
+const EVENT_VALUE_COLUMNS: ReadonlyArray<RowColumn<StagedEvent>> = [
   { name: 'ticket_id', type: 'text', get: (e) => e.ticket_id },
   { name: 'type', type: 'text', get: (e) => e.type },
   { name: 'at', type: 'timestamptz', get: (e) => e.at },
@@ -76,9 +76,9 @@ export const RAW_EVENT_COLUMNS: ReadonlyArray<StagedColumn<StagedEvent>> = [
 
 /** Events with their identity, as merged into ticket_events. */
 export const EVENT_COLUMNS: ReadonlyArray<StagedColumn<StagedEvent>> = [
-  { name: 'id', type: 'text', get: () => null },
+  { name: 'id', type: 'text' },
   ...EVENT_VALUE_COLUMNS,
-  { name: 'content_hash', type: 'text', get: () => null },
+  { name: 'content_hash', type: 'text' },
 ];
 
 /** The answer on the kind's default scale (KPI-DEFINITIONS.md), flipped when lower is better. */
@@ -102,7 +102,7 @@ export function surveyOutcome(s: SurveyRecord): { positive: boolean | null; detr
   return { positive: x >= threshold[s.kind] - 1e-9, detractor: nps ? x <= 6 + 1e-9 : null };
 }
 
-const SURVEY_VALUE_COLUMNS: ReadonlyArray<StagedColumn<SurveyRecord>> = [
+const SURVEY_VALUE_COLUMNS: ReadonlyArray<RowColumn<SurveyRecord>> = [
   { name: 'id', type: 'text', get: (s) => s.id },
   { name: 'kind', type: 'text', get: (s) => s.kind },
   { name: 'sent_at', type: 'timestamptz', get: (s) => s.sent_at },
@@ -134,7 +134,7 @@ export function categoryScore(r: QaRatingRecord): number | null {
   return (r.rating - r.scale_min) / (r.scale_max - r.scale_min);
 }
 
-const QA_RATING_VALUE_COLUMNS: ReadonlyArray<StagedColumn<QaRatingRecord>> = [
+const QA_RATING_VALUE_COLUMNS: ReadonlyArray<RowColumn<QaRatingRecord>> = [
   // One rating per review and category (U+001F cannot occur in either: field values refuse control characters).
   { name: 'id', type: 'text', get: (r) => `${r.review_id}\u001f${r.category}` },
   { name: 'review_id', type: 'text', get: (r) => r.review_id },

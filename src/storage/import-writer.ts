@@ -8,7 +8,8 @@ import type { ColumnType, SqlDialect } from './sql-dialect.js';
 export interface StagedColumn<R> {
   name: string;
   type: ColumnType;
-  get: (row: R) => unknown;
+  /** Absent for columns that SQL fills (e.g. ids settled from the whole file). */
+  get?: (row: R) => unknown;
 }
 
 /** A row ready to stage: the canonical values plus its file row number. */
@@ -31,6 +32,14 @@ export function contentHash(values: readonly unknown[]): string {
     .map((v) => (v === null || v === undefined ? '\u0000' : v instanceof Date ? v.toISOString() : String(v)))
     .join('\u001f');
   return createHash('sha1').update(text).digest('base64url');
+}
+
+/** A column read from each row. */
+export type RowColumn<R> = StagedColumn<R> & { get: (row: R) => unknown };
+
+function cellOf<R>(column: StagedColumn<R>, row: R): unknown {
+  if (!column.get) throw new Error(`column ${column.name} is filled by SQL, not from rows`);
+  return column.get(row);
 }
 
 /**
@@ -67,7 +76,11 @@ export class Stage<R> {
     if (rows.length === 0) return;
     const arrays = [
       { name: 'row_no', type: 'integer' as const, values: rows.map((r) => r.rowNo) },
-      ...this.columns.map((c) => ({ name: c.name, type: c.type, values: rows.map((r) => c.get(r.value)) })),
+      ...this.columns.map((c) => ({
+        name: c.name,
+        type: c.type,
+        values: rows.map((r) => cellOf(c, r.value)),
+      })),
     ];
     const names = arrays.map((a) => sql.ref(a.name));
     await sql`INSERT INTO ${this.table} (${sql.join(names)}) SELECT * FROM ${this.dialect.rowsFromArrays(arrays)} AS s`.execute(

@@ -1,5 +1,3 @@
-import type { Generated } from 'kysely';
-
 /** The stored model. Every table carries org_id and every key starts with it (see DESIGN.md, Storage). */
 export interface OrganizationsTable {
   id: number;
@@ -237,5 +235,3 @@ export interface Database {
   qa_ratings: QaRatingsTable;
   qa_reviews: QaReviewsTable;
 }
-
-export type { Generated };

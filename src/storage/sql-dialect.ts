@@ -9,8 +9,6 @@ export type ColumnType = 'text' | 'double' | 'integer' | 'boolean' | 'timestampt
  */
 export interface SqlDialect {
   readonly name: 'duckdb' | 'postgres';
-  /** Whether another process may open the same database while this one has it open. */
-  readonly multiProcess: boolean;
   /** A row source `(SELECT … ) AS alias(columns)` zipping one array parameter per column. */
   rowsFromArrays(
     columns: ReadonlyArray<{ name: string; type: ColumnType; values: unknown[] }>,
@@ -45,7 +43,6 @@ function arrayParameter(values: unknown[]): unknown[] {
 
 export const duckdbDialect: SqlDialect = {
   name: 'duckdb',
-  multiProcess: false,
   typeName: (type) => DUCKDB_TYPES[type],
   rowsFromArrays(columns) {
     // Each column travels as one JSON text parameter: binding a native list costs a value per cell.
@@ -63,7 +60,6 @@ export const duckdbDialect: SqlDialect = {
 
 export const postgresDialect: SqlDialect = {
   name: 'postgres',
-  multiProcess: true,
   typeName: (type) => POSTGRES_TYPES[type],
   rowsFromArrays(columns) {
     const arrays = columns.map(

@@ -8,11 +8,6 @@ export function toSafeNumber(value: bigint): number {
   return n;
 }
 
-export function normaliseValue(value: unknown): unknown {
-  if (typeof value === 'bigint') return toSafeNumber(value);
-  return value;
-}
-
 /** `dateColumns` hold calendar days, returned as 'YYYY-MM-DD' like the pg driver is set up to. */
 export function normaliseRow(
   row: Record<string, unknown>,
