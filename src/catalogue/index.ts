@@ -5,6 +5,7 @@ import { teamPerformanceKpis } from './kra-02-team-performance.js';
 import { processImprovementKpis } from './kra-03-process-improvement.js';
 import { escalationManagementKpis } from './kra-04-escalation-management.js';
 import { slaAdherenceKpis } from './kra-07-sla-adherence.js';
+import { technologyUtilisationKpis } from './kra-08-technology-utilisation.js';
 import { supportOperationsKpis } from './support-operations.js';
 import { surveyKpis } from './survey-kpis.js';
 
@@ -17,6 +18,7 @@ export const CATALOGUE: ReadonlyMap<string, KpiDefinition> = loadDefinitions([
   ...processImprovementKpis,
   ...escalationManagementKpis,
   ...slaAdherenceKpis,
+  ...technologyUtilisationKpis,
   ...supportOperationsKpis,
   ...surveyKpis,
 ]);

@@ -12,6 +12,7 @@ const SOURCE_WORDS: Record<Side['source'], string> = {
   survey_responses: 'survey responses, placed by the answer',
   survey_sends: 'surveys sent, placed by the sending',
   qa_reviews: 'QA review scores (0–100), placed by the review date',
+  enrolments_by_due: 'training enrolments, placed by their due date',
   backlog: 'open tickets at the end of each period',
 };
 
@@ -30,6 +31,13 @@ function formula(m: Measure): string[] {
       return [`count of ${side(m.of)}`];
     case 'backlog':
       return ['count of tickets created before the end of the period and not finally solved by then'];
+    case 'lifecycle':
+      return [
+        m.count === 'retained'
+          ? '100 × customers active at the start of the period and still active at its end ÷ customers active at the start'
+          : '100 × customers active at the start of the period and lost during it ÷ customers active at the start',
+        'a customer who joins and leaves within the period counts in neither; interval: Wilson 95 %',
+      ];
     case 'nps':
       return [
         `100 × (promoters 9–10 − detractors 0–6) ÷ responses, over ${side(m.of)}`,

@@ -59,4 +59,18 @@ export const customerSatisfactionKpis: KpiDefinitionInput[] = [
       },
     },
   },
+  {
+    id: 'retention_rate',
+    name: 'Customer retention',
+    kra: 1,
+    unit: 'percent',
+    direction: 'higher',
+    source: 'computed',
+    minN: 10,
+    description:
+      'Customers active at the start of the period (became a customer by then, not churned) and still active at its end ÷ customers active at the start. Retention + churn = 100; a customer who joins and leaves within the period counts in neither.',
+    placement: 'a cohort per period: the customers active at its start',
+    dimensions: ['desk'],
+    measure: { kind: 'lifecycle', count: 'retained' },
+  },
 ];

@@ -41,4 +41,24 @@ export const teamPerformanceKpis: KpiDefinitionInput[] = [
       statistic: 'mean',
     },
   },
+  {
+    id: 'training_completion',
+    name: 'Training completion',
+    kra: 2,
+    unit: 'percent',
+    direction: 'higher',
+    source: 'computed',
+    minN: 10,
+    description:
+      'Enrolments due in the period and completed by their due date ÷ enrolments due in the period.',
+    placement: 'by due date, credited to the agent enrolled',
+    dimensions: ['desk', 'team', 'agent'],
+    measure: {
+      kind: 'ratio',
+      numerator: { source: 'enrolments_by_due', where: [{ column: 'completed_on_time', op: 'is_true' }] },
+      denominator: { source: 'enrolments_by_due' },
+      scale: 100,
+      interval: 'wilson',
+    },
+  },
 ];

@@ -86,4 +86,18 @@ export const supportOperationsKpis: KpiDefinitionInput[] = [
     dimensions: [...ALL_DIMENSIONS],
     measure: { kind: 'backlog' },
   },
+  {
+    id: 'churn_rate',
+    name: 'Churn',
+    kra: null,
+    unit: 'percent',
+    direction: 'lower',
+    source: 'computed',
+    minN: 10,
+    description:
+      'Customers active at the start of the period and lost during it ÷ customers active at the start, so churn + retention = 100. A customer who joins and leaves within the period counts in neither.',
+    placement: 'a cohort per period: the customers active at its start',
+    dimensions: ['desk'],
+    measure: { kind: 'lifecycle', count: 'lost' },
+  },
 ];

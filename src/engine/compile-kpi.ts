@@ -185,6 +185,30 @@ export function compileBacklog(
     GROUP BY 1, 2`;
 }
 
+export interface LifecycleRow extends CountRow {
+  kept: number;
+}
+
+/** Per bucket: customers active at its start (n) and those of them still active at its end (kept). */
+export function compileLifecycle(
+  ctx: QueryContext,
+  buckets: ReadonlyArray<{ key: string; startUtc: Date; endUtc: Date }>,
+): RawBuilder<LifecycleRow> {
+  const periods = ctx.dialect.rowsFromArrays([
+    { name: 'bucket', type: 'text' as ColumnType, values: buckets.map((b) => b.key) },
+    { name: 'start_at', type: 'timestamptz' as ColumnType, values: buckets.map((b) => b.startUtc) },
+    { name: 'end_at', type: 'timestamptz' as ColumnType, values: buckets.map((b) => b.endUtc) },
+  ]);
+  return sql<LifecycleRow>`SELECT p.bucket AS bucket, ${groupExpression(ctx)} AS grp, count(*) AS n,
+      count(CASE WHEN f.churned_at IS NULL OR f.churned_at > p.end_at THEN 1 END) AS kept
+    FROM ${periods} AS p
+    JOIN (SELECT c.*, c.desk_id AS desk FROM customers c
+          WHERE c.org_id = ${ctx.orgId} AND c.became_customer_at IS NOT NULL) f
+      ON f.became_customer_at <= p.start_at AND (f.churned_at IS NULL OR f.churned_at > p.start_at)
+    WHERE ${whereClause(ctx, [], new Set())}
+    GROUP BY 1, 2`;
+}
+
 /** The numerator and denominator sides of a ratio for the chosen variant. */
 export function ratioSides(
   def: KpiDefinition,

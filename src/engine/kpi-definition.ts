@@ -25,6 +25,7 @@ export const SOURCES = [
   'survey_responses',
   'survey_sends',
   'qa_reviews',
+  'enrolments_by_due',
   'backlog',
 ] as const;
 export type SourceName = (typeof SOURCES)[number];
@@ -78,6 +79,11 @@ const measureSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('backlog') }),
   /** 100 × (promoters − detractors) ÷ responses, with the NPS variance interval. */
   z.strictObject({ kind: z.literal('nps'), of: sideSchema }),
+  /**
+   * Customers active at the start of each period (became ≤ start, not churned by then): retention is the
+   * share still active at its end; churn the share lost during it.
+   */
+  z.strictObject({ kind: z.literal('lifecycle'), count: z.enum(['retained', 'lost']) }),
 ]);
 export type Measure = z.infer<typeof measureSchema>;
 

@@ -124,6 +124,15 @@ function surveySource(time: 'responded_at' | 'sent_at'): SourceSpec {
 }
 
 export const SOURCE_SPECS: Record<Exclude<SourceName, 'backlog'>, SourceSpec> = {
+  enrolments_by_due: {
+    columns: new Set(['category', 'course', 'completed_on_time', 'completed_at']),
+    dimensions: new Set(['desk', 'team', 'agent']),
+    rows: (orgId, start, end) => sql`(SELECT t.*, t.due_at AS placed_at, t.desk_id AS desk, t.team_id AS team,
+        t.agent_id AS agent
+      FROM training_enrolments t
+      WHERE t.org_id = ${orgId} AND t.due_at >= ${start} AND t.due_at < ${end})`,
+    countExpression: COUNT_ROWS,
+  },
   qa_reviews: {
     columns: new Set(['score_pct', 'critical_failed', 'scorecard']),
     dimensions: new Set(['desk', 'team', 'agent']),
@@ -178,7 +187,12 @@ export function checkDimensions(defs: Iterable<KpiDefinition>): void {
   const problems: string[] = [];
   for (const def of defs) {
     const m = def.measure;
-    const sides = m.kind === 'ratio' ? [m.numerator, m.denominator] : m.kind === 'backlog' ? [] : [m.of];
+    const sides =
+      m.kind === 'ratio'
+        ? [m.numerator, m.denominator]
+        : m.kind === 'backlog' || m.kind === 'lifecycle'
+          ? []
+          : [m.of];
     for (const side of sides) {
       if (side.source === 'backlog') continue;
       const supported = SOURCE_SPECS[side.source].dimensions;

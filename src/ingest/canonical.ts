@@ -26,13 +26,22 @@ export interface FieldSpec {
   description: string;
 }
 
-export type ImportShape = 'tickets' | 'events' | 'snapshots' | 'surveys' | 'qa_ratings';
+export type ImportShape =
+  | 'tickets'
+  | 'events'
+  | 'snapshots'
+  | 'surveys'
+  | 'qa_ratings'
+  | 'customers'
+  | 'enrolments';
 export const IMPORT_SHAPES: readonly ImportShape[] = [
   'tickets',
   'events',
   'snapshots',
   'surveys',
   'qa_ratings',
+  'customers',
+  'enrolments',
 ];
 
 /** Survey kinds and their default scales (KPI-DEFINITIONS.md, "Surveys"). */
@@ -221,7 +230,57 @@ export interface QaRatingRecord {
   scorecard: string | null;
 }
 
+/** Customer lifecycle: when each customer became one and, if they left, when (retention and churn). */
+export const CUSTOMER_FIELDS: readonly FieldSpec[] = [
+  { name: 'id', kind: 'text', required: true, description: "the source's customer id" },
+  { name: 'name', kind: 'text', description: 'display name' },
+  { name: 'became_customer_at', kind: 'timestamp', required: true, description: 'start of the relationship' },
+  {
+    name: 'churned_at',
+    kind: 'timestamp',
+    description: 'when the customer was lost; empty while a customer',
+  },
+  { name: 'desk', kind: 'text', description: 'service desk that serves the customer' },
+];
+
+export interface CustomerRecord {
+  id: string;
+  name: string | null;
+  became_customer_at: Date;
+  churned_at: Date | null;
+  desk: string | null;
+}
+
+/** Training enrolments: one row per agent and course (training completion). */
+export const ENROLMENT_FIELDS: readonly FieldSpec[] = [
+  { name: 'id', kind: 'text', required: true, description: "the source's enrolment id" },
+  { name: 'agent', kind: 'text', required: true, description: 'the agent enrolled' },
+  { name: 'team', kind: 'text', description: "the agent's team" },
+  { name: 'desk', kind: 'text', description: 'service desk' },
+  { name: 'course', kind: 'text', required: true, description: 'the course' },
+  { name: 'category', kind: 'lowercase', description: 'technology, product, soft_skills, compliance, …' },
+  { name: 'enrolled_at', kind: 'timestamp', description: 'when the agent was enrolled' },
+  { name: 'due_at', kind: 'timestamp', required: true, description: 'when the course is due (placement)' },
+  { name: 'completed_at', kind: 'timestamp', description: 'when it was completed; empty while not' },
+  { name: 'score', kind: 'score', description: 'assessment score, if any' },
+];
+
+export interface EnrolmentRecord {
+  id: string;
+  agent: string;
+  team: string | null;
+  desk: string | null;
+  course: string;
+  category: string | null;
+  enrolled_at: Date | null;
+  due_at: Date;
+  completed_at: Date | null;
+  score: number | null;
+}
+
 export function fieldsOf(shape: ImportShape): readonly FieldSpec[] {
+  if (shape === 'customers') return CUSTOMER_FIELDS;
+  if (shape === 'enrolments') return ENROLMENT_FIELDS;
   if (shape === 'events') return EVENT_FIELDS;
   if (shape === 'surveys') return SURVEY_FIELDS;
   if (shape === 'qa_ratings') return QA_RATING_FIELDS;

@@ -1,4 +1,6 @@
 import type {
+  CustomerRecord,
+  EnrolmentRecord,
   EventRecord,
   FieldSpec,
   ImportShape,
@@ -18,7 +20,14 @@ export interface RowError {
   reason: string;
 }
 
-export type CanonicalRecord = TicketRecord | SnapshotRecord | EventRecord | SurveyRecord | QaRatingRecord;
+export type CanonicalRecord =
+  | TicketRecord
+  | SnapshotRecord
+  | EventRecord
+  | SurveyRecord
+  | QaRatingRecord
+  | CustomerRecord
+  | EnrolmentRecord;
 export type Converted<T> = { ok: true; record: T } | { ok: false; errors: RowError[] };
 
 function lookup(record: Record<string, unknown>, path: string): unknown {
@@ -131,7 +140,21 @@ export class RecordConverter {
       if (this.shape === 'events') applyEventRules(out as unknown as EventRecord, row, errors);
       else if (this.shape === 'surveys') applySurveyRules(out as unknown as SurveyRecord, row, errors);
       else if (this.shape === 'qa_ratings') applyQaRules(out as unknown as QaRatingRecord, row, errors);
-      else applyTicketRules(out as unknown as TicketRecord, row, errors);
+      else if (this.shape === 'customers') {
+        const c = out as unknown as CustomerRecord;
+        if (c.churned_at && c.churned_at.getTime() < c.became_customer_at.getTime()) {
+          errors.push({
+            row,
+            field: 'churned_at',
+            reason: `${c.churned_at.toISOString()} is before became_customer_at`,
+          });
+        }
+      } else if (this.shape === 'enrolments') {
+        const e = out as unknown as EnrolmentRecord;
+        if (e.enrolled_at && e.due_at.getTime() < e.enrolled_at.getTime()) {
+          errors.push({ row, field: 'due_at', reason: `${e.due_at.toISOString()} is before enrolled_at` });
+        }
+      } else applyTicketRules(out as unknown as TicketRecord, row, errors);
     }
     if (errors.length > 0) return { ok: false, errors };
     this.prefixIds(out);

@@ -20,6 +20,8 @@ import { type CanonicalRecord, RecordConverter } from './convert-record.js';
 import { defaultMapping, detectShape, type Mapping } from './mapping.js';
 import { FileReadError, openRecordSource } from './read-records.js';
 import {
+  CUSTOMER_COLUMNS,
+  ENROLMENT_COLUMNS,
   EVENT_COLUMNS,
   QA_RATING_COLUMNS,
   RAW_EVENT_COLUMNS,
@@ -214,7 +216,17 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
             ? await mergeRecords(trx, org.id, importId, stage!, 'surveys', 'surveys')
             : shape === 'qa_ratings'
               ? await mergeQaRatings(trx, org.id, importId, stage!)
-              : await mergeTickets(trx, org.id, importId, stage as unknown as Stage<TicketRecord>, shape!);
+              : shape === 'customers'
+                ? await mergeRecords(trx, org.id, importId, stage!, 'customers', 'customers')
+                : shape === 'enrolments'
+                  ? await mergeRecords(trx, org.id, importId, stage!, 'training_enrolments', 'enrolments')
+                  : await mergeTickets(
+                      trx,
+                      org.id,
+                      importId,
+                      stage as unknown as Stage<TicketRecord>,
+                      shape!,
+                    );
       await stage!.drop();
       const summary = summaryOf(importId, 'succeeded', counts);
       await recordImport(trx, org.id, summary, startedAt);
@@ -356,6 +368,8 @@ const STAGED_COLUMNS = {
   events: RAW_EVENT_COLUMNS,
   surveys: SURVEY_COLUMNS,
   qa_ratings: QA_RATING_COLUMNS,
+  customers: CUSTOMER_COLUMNS,
+  enrolments: ENROLMENT_COLUMNS,
 } as const;
 
 /**
@@ -367,7 +381,7 @@ async function mergeRecords<R>(
   orgId: number,
   importId: number,
   stage: Stage<R>,
-  target: 'surveys' | 'qa_ratings',
+  target: 'surveys' | 'qa_ratings' | 'customers' | 'training_enrolments',
   kind: string,
 ): Promise<Pick<ImportSummary, 'records'>> {
   await stage.keepFirstPerKey('id', sql`row_no DESC`);

@@ -1,5 +1,7 @@
 import { contentHash, type RowColumn, type StagedColumn } from '../storage/import-writer.js';
 import {
+  type CustomerRecord,
+  type EnrolmentRecord,
   type EventRecord,
   type QaRatingRecord,
   type SnapshotRecord,
@@ -161,5 +163,50 @@ export const QA_RATING_COLUMNS: ReadonlyArray<StagedColumn<QaRatingRecord>> = [
     name: 'content_hash',
     type: 'text',
     get: (r) => contentHash(QA_RATING_VALUE_COLUMNS.map((c) => c.get(r))),
+  },
+];
+
+const CUSTOMER_VALUE_COLUMNS: ReadonlyArray<RowColumn<CustomerRecord>> = [
+  { name: 'id', type: 'text', get: (c) => c.id },
+  { name: 'name', type: 'text', get: (c) => c.name ?? c.id },
+  { name: 'became_customer_at', type: 'timestamptz', get: (c) => c.became_customer_at },
+  { name: 'churned_at', type: 'timestamptz', get: (c) => c.churned_at },
+  { name: 'desk_id', type: 'text', get: (c) => c.desk },
+];
+
+export const CUSTOMER_COLUMNS: ReadonlyArray<StagedColumn<CustomerRecord>> = [
+  ...CUSTOMER_VALUE_COLUMNS,
+  {
+    name: 'content_hash',
+    type: 'text',
+    get: (c) => contentHash(CUSTOMER_VALUE_COLUMNS.map((col) => col.get(c))),
+  },
+];
+
+const ENROLMENT_VALUE_COLUMNS: ReadonlyArray<RowColumn<EnrolmentRecord>> = [
+  { name: 'id', type: 'text', get: (e) => e.id },
+  { name: 'agent_id', type: 'text', get: (e) => e.agent },
+  { name: 'team_id', type: 'text', get: (e) => e.team },
+  { name: 'desk_id', type: 'text', get: (e) => e.desk },
+  { name: 'course', type: 'text', get: (e) => e.course },
+  { name: 'category', type: 'text', get: (e) => e.category },
+  { name: 'enrolled_at', type: 'timestamptz', get: (e) => e.enrolled_at },
+  { name: 'due_at', type: 'timestamptz', get: (e) => e.due_at },
+  { name: 'completed_at', type: 'timestamptz', get: (e) => e.completed_at },
+  { name: 'score', type: 'double', get: (e) => e.score },
+  // "Completed by the due date" (KPI-DEFINITIONS.md, training completion), fixed at import.
+  {
+    name: 'completed_on_time',
+    type: 'boolean',
+    get: (e) => e.completed_at !== null && e.completed_at.getTime() <= e.due_at.getTime(),
+  },
+];
+
+export const ENROLMENT_COLUMNS: ReadonlyArray<StagedColumn<EnrolmentRecord>> = [
+  ...ENROLMENT_VALUE_COLUMNS,
+  {
+    name: 'content_hash',
+    type: 'text',
+    get: (e) => contentHash(ENROLMENT_VALUE_COLUMNS.map((c) => c.get(e))),
   },
 ];

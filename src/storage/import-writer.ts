@@ -120,14 +120,14 @@ export async function mergeStage<R>(
   trx: Trx,
   stage: Stage<R>,
   /** A table keyed by (org_id, id) with a content_hash column. */
-  target: 'tickets' | 'ticket_events' | 'surveys' | 'qa_ratings',
+  target: 'tickets' | 'ticket_events' | 'surveys' | 'qa_ratings' | 'customers' | 'training_enrolments',
   orgId: number,
   extra: Record<string, { value: unknown; type: ColumnType }>,
   newerOnly?: RawBuilder<unknown>,
 ): Promise<MergeCounts> {
   const dialect = stage.dialect;
   const t = sql.table(target);
-  const changed = sql`(t.id IS NULL OR (t.content_hash <> s.content_hash${newerOnly ? sql` AND ${newerOnly}` : sql``}))`;
+  const changed = sql`(t.id IS NULL OR (t.content_hash IS DISTINCT FROM s.content_hash${newerOnly ? sql` AND ${newerOnly}` : sql``}))`;
   const join = sql`${stage.table} s LEFT JOIN ${t} t ON t.org_id = ${orgId} AND t.id = s.id`;
   const { rows } = await sql<{ total: number; created: number; changed: number }>`
     SELECT count(*) AS total,

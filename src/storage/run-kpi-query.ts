@@ -16,6 +16,7 @@ import {
   type CountRow,
   compileBacklog,
   compileCount,
+  compileLifecycle,
   compileNps,
   compileRanks,
   compileStatistic,
@@ -160,6 +161,14 @@ async function computeCells(
     const { rows } = await compileBacklog(ctx, bucketed).execute(store.db);
     for (const r of rows) cells.set(cellKey(r.bucket, r.grp), countCell(r.n));
     return { cells, variant: null, emptyCell: countCell(0) };
+  }
+  if (m.kind === 'lifecycle') {
+    const { rows } = await compileLifecycle(ctx, buckets).execute(store.db);
+    for (const r of rows) {
+      const count = m.count === 'retained' ? r.kept : r.n - r.kept;
+      cells.set(cellKey(r.bucket, r.grp), ratioCell(count, r.n, 100, 'wilson'));
+    }
+    return { cells, variant: null, emptyCell: ratioCell(0, 0, 100, 'wilson') };
   }
   if (m.kind === 'nps') {
     const { rows } = await compileNps(ctx, m.of).execute(store.db);

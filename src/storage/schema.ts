@@ -214,12 +214,39 @@ export interface QaReviewsTable {
   critical_failed: boolean;
 }
 
+/** A customer: named by tickets and surveys, with a lifecycle once a customers file says so. */
+export interface CustomersTable extends NamedEntityTable {
+  became_customer_at: Date | null;
+  churned_at: Date | null;
+  desk_id: string | null;
+  content_hash: string | null;
+  import_id: number | null;
+}
+
+export interface TrainingEnrolmentsTable {
+  org_id: number;
+  id: string;
+  agent_id: string;
+  team_id: string | null;
+  desk_id: string | null;
+  course: string;
+  category: string | null;
+  enrolled_at: Date | null;
+  due_at: Date;
+  completed_at: Date | null;
+  score: number | null;
+  completed_on_time: boolean;
+  content_hash: string;
+  import_id: number;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   desks: NamedEntityTable;
   teams: TeamsTable;
   agents: AgentsTable;
-  customers: NamedEntityTable;
+  customers: CustomersTable;
+  training_enrolments: TrainingEnrolmentsTable;
   tickets: TicketsTable;
   ticket_events: TicketEventsTable;
   imports: ImportsTable;

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CATALOGUE } from '../../src/catalogue/index.js';
+import { importFile } from '../../src/ingest/import-file.js';
+import type { Store } from '../../src/storage/database.js';
+import { createOrganization, type Organization } from '../../src/storage/organizations.js';
+import { runKpiQuery } from '../../src/storage/run-kpi-query.js';
+import { ENGINES, freshStore } from '../helpers/engines.js';
+import { dedent, scratchDir } from '../helpers/files.js';
+
+const files = scratchDir();
+afterAll(() => files.cleanup());
+
+/**
+ * Customers (UTC). Active at the start of March (1 Mar 00:00): C1, C2, C3, C4 (C4 churned in March),
+ * C6 (churned exactly at 1 Apr 00:00 = the end of March: lost in March). C5 joined and left within March:
+ * in neither. C7 joined in March: not in March's cohort, but in April's. C8 churned in February.
+ * March: 5 active at start, 3 kept → retention 60 %, churn 40 %. April: C1, C2, C3, C7 active at
+ * start, C3 lost in April → retention 75 %, churn 25 %.
+ */
+const CUSTOMERS = dedent(`
+  id,name,became_customer_at,churned_at
+  C1,Acme,2025-01-01T00:00:00Z,
+  C2,Bolt,2025-06-01T00:00:00Z,
+  C3,Core,2026-02-28T23:00:00Z,2026-04-15T00:00:00Z
+  C4,Dune,2025-01-01T00:00:00Z,2026-03-10T00:00:00Z
+  C5,Echo,2026-03-05T00:00:00Z,2026-03-20T00:00:00Z
+  C6,Flux,2025-01-01T00:00:00Z,2026-04-01T00:00:00Z
+  C7,Gale,2026-03-15T00:00:00Z,
+  C8,Halo,2025-01-01T00:00:00Z,2026-02-10T00:00:00Z
+`);
+
+/**
+ * Enrolments due in March: E1 completed on time (tech), E2 completed a day late (tech), E3 never
+ * completed (product), E4 completed on time (product), E5 completed exactly at the due time (tech).
+ * E6 is due in April. Completion March: E1, E4, E5 = 3 / 5 = 60 %; technology: E1, E5 = 2 / 3.
+ */
+const ENROLMENTS = dedent(`
+  id,agent,team,course,category,enrolled_at,due_at,completed_at
+  E1,ana,Alpha,New CRM,technology,2026-02-01T00:00:00Z,2026-03-15T00:00:00Z,2026-03-10T12:00:00Z
+  E2,bo,Beta,New CRM,technology,2026-02-01T00:00:00Z,2026-03-15T00:00:00Z,2026-03-16T12:00:00Z
+  E3,bo,Beta,Refunds,product,2026-02-01T00:00:00Z,2026-03-20T00:00:00Z,
+  E4,ana,Alpha,Refunds,product,2026-02-01T00:00:00Z,2026-03-20T00:00:00Z,2026-03-01T09:00:00Z
+  E5,cy,Beta,Macros,technology,2026-02-01T00:00:00Z,2026-03-31T17:00:00Z,2026-03-31T17:00:00Z
+  E6,ana,Alpha,Macros,technology,2026-03-01T00:00:00Z,2026-04-10T00:00:00Z,
+`);
+
+describe.each(ENGINES)('customer and training KPIs on %s (golden)', (engine) => {
+  let store: Store;
+  let org: Organization;
+  beforeAll(async () => {
+    store = await freshStore(engine);
+    org = await createOrganization(store.db, { slug: 'people', timeZone: 'UTC' });
+    expect(
+      (await importFile({ store, org, file: files.write('customers.csv', CUSTOMERS) })).records?.counts
+        .created,
+    ).toBe(8);
+    expect(
+      (await importFile({ store, org, file: files.write('enrolments.csv', ENROLMENTS) })).records?.counts
+        .created,
+    ).toBe(6);
+  });
+  afterAll(async () => store?.close());
+  const q = (kpi: string, to = '2026-04-30') =>
+    runKpiQuery(store, org, CATALOGUE, { kpi, from: '2026-03-01', to, grain: 'month' });
+
+  it('retention and churn add up to 100; joiners who leave within the period count in neither', async () => {
+    const retention = await q('retention_rate');
+    const churn = await q('churn_rate');
+    expect(retention.map((r) => [r.bucket, r.value, r.numerator, r.denominator])).toEqual([
+      ['2026-03-01', 60, 3, 5],
+      ['2026-04-01', 75, 3, 4],
+    ]);
+    expect(churn.map((r) => [r.bucket, r.value, r.numerator, r.denominator])).toEqual([
+      ['2026-03-01', 40, 2, 5],
+      ['2026-04-01', 25, 1, 4],
+    ]);
+  });
+
+  it('training completion counts completion by the due date; technology courses only for KRA 8', async () => {
+    const [march] = await q('training_completion', '2026-03-31');
+    // Wilson(3, 5) = 23.07–88.24.
+    expect([march!.value, march!.numerator, march!.denominator, march!.ci_low, march!.ci_high]).toEqual([
+      60, 3, 5, 23.07, 88.24,
+    ]);
+    const [tech] = await q('tech_training_completion', '2026-03-31');
+    expect([tech!.value, tech!.numerator, tech!.denominator]).toEqual([66.67, 2, 3]);
+    const byAgent = await runKpiQuery(store, org, CATALOGUE, {
+      kpi: 'training_completion',
+      from: '2026-03-01',
+      to: '2026-03-31',
+      grain: 'all',
+      by: 'agent',
+    });
+    expect(byAgent.map((r) => [r.agent, r.numerator, r.denominator])).toEqual([
+      ['ana', 2, 2],
+      ['bo', 0, 2],
+      ['cy', 1, 1],
+    ]);
+  });
+
+  it('refuses a churn before the customer joined, naming row and field', async () => {
+    const bad = 'id,became_customer_at,churned_at\nX,2026-03-10T00:00:00Z,2026-03-01T00:00:00Z\n';
+    const failure = await importFile({ store, org, file: files.write('bad-customers.csv', bad) }).catch(
+      (e: { summary: { errors: unknown[] } }) => e.summary,
+    );
+    expect(failure.errors).toEqual([
+      {
+        file: 'bad-customers.csv',
+        row: 2,
+        field: 'churned_at',
+        reason: '2026-03-01T00:00:00.000Z is before became_customer_at',
+      },
+    ]);
+  });
+});
