@@ -38,6 +38,11 @@ function formula(m: Measure): string[] {
           : '100 × customers active at the start of the period and lost during it ÷ customers active at the start',
         'a customer who joins and leaves within the period counts in neither; interval: Wilson 95 %',
       ];
+    case 'escalation_closure':
+      return [
+        '100 × escalated tickets finally solved in the period ÷ (escalated tickets open at its start + escalated in it)',
+        'credited to the team and assignee at escalation; interval: Wilson 95 %',
+      ];
     case 'nps':
       return [
         `100 × (promoters 9–10 − detractors 0–6) ÷ responses, over ${side(m.of)}`,

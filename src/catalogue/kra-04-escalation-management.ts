@@ -21,6 +21,20 @@ export const escalationManagementKpis: KpiDefinitionInput[] = [
     },
   },
   {
+    id: 'escalation_closure_rate',
+    name: 'Escalation closure rate',
+    kra: 4,
+    unit: 'percent',
+    direction: 'higher',
+    source: 'computed',
+    minN: 10,
+    description:
+      'Escalated tickets closed (finally solved) in the period ÷ (escalated tickets open at its start + escalated during it).',
+    placement: 'a flow per period: escalations open at its start or opened in it',
+    dimensions: ['desk', 'team', 'agent'],
+    measure: { kind: 'escalation_closure' },
+  },
+  {
     id: 'complaint_resolution_rate',
     name: 'Complaint resolution rate',
     kra: 4,

@@ -209,6 +209,29 @@ export function compileLifecycle(
     GROUP BY 1, 2`;
 }
 
+/**
+ * Per bucket: escalated tickets open at its start or escalated during it (n), and those of them whose
+ * final solve falls in it (kept = closed). Credited to the team and assignee at escalation.
+ */
+export function compileEscalationClosure(
+  ctx: QueryContext,
+  buckets: ReadonlyArray<{ key: string; startUtc: Date; endUtc: Date }>,
+): RawBuilder<LifecycleRow> {
+  const periods = ctx.dialect.rowsFromArrays([
+    { name: 'bucket', type: 'text' as ColumnType, values: buckets.map((b) => b.key) },
+    { name: 'start_at', type: 'timestamptz' as ColumnType, values: buckets.map((b) => b.startUtc) },
+    { name: 'end_at', type: 'timestamptz' as ColumnType, values: buckets.map((b) => b.endUtc) },
+  ]);
+  return sql<LifecycleRow>`SELECT p.bucket AS bucket, ${groupExpression(ctx)} AS grp, count(*) AS n,
+      count(CASE WHEN f.solved_at >= p.start_at AND f.solved_at < p.end_at THEN 1 END) AS kept
+    FROM ${periods} AS p
+    JOIN (SELECT t.*, t.desk_id AS desk, t.escalated_team_id AS team, t.escalated_assignee_id AS agent
+          FROM ticket_facts t WHERE t.org_id = ${ctx.orgId} AND t.escalated_at IS NOT NULL) f
+      ON f.escalated_at < p.end_at AND (f.solved_at IS NULL OR f.solved_at >= p.start_at)
+    WHERE ${whereClause(ctx, [], new Set())}
+    GROUP BY 1, 2`;
+}
+
 /** The numerator and denominator sides of a ratio for the chosen variant. */
 export function ratioSides(
   def: KpiDefinition,

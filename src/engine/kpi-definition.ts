@@ -84,6 +84,8 @@ const measureSchema = z.discriminatedUnion('kind', [
    * share still active at its end; churn the share lost during it.
    */
   z.strictObject({ kind: z.literal('lifecycle'), count: z.enum(['retained', 'lost']) }),
+  /** Escalations closed in the period ÷ (open at its start + opened in it). */
+  z.strictObject({ kind: z.literal('escalation_closure') }),
 ]);
 export type Measure = z.infer<typeof measureSchema>;
 

@@ -190,7 +190,7 @@ export function checkDimensions(defs: Iterable<KpiDefinition>): void {
     const sides =
       m.kind === 'ratio'
         ? [m.numerator, m.denominator]
-        : m.kind === 'backlog' || m.kind === 'lifecycle'
+        : m.kind === 'backlog' || m.kind === 'lifecycle' || m.kind === 'escalation_closure'
           ? []
           : [m.of];
     for (const side of sides) {

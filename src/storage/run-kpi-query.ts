@@ -16,6 +16,7 @@ import {
   type CountRow,
   compileBacklog,
   compileCount,
+  compileEscalationClosure,
   compileLifecycle,
   compileNps,
   compileRanks,
@@ -162,10 +163,11 @@ async function computeCells(
     for (const r of rows) cells.set(cellKey(r.bucket, r.grp), countCell(r.n));
     return { cells, variant: null, emptyCell: countCell(0) };
   }
-  if (m.kind === 'lifecycle') {
-    const { rows } = await compileLifecycle(ctx, buckets).execute(store.db);
-    for (const r of rows) {
-      const count = m.count === 'retained' ? r.kept : r.n - r.kept;
+  if (m.kind === 'lifecycle' || m.kind === 'escalation_closure') {
+    const compiled =
+      m.kind === 'lifecycle' ? compileLifecycle(ctx, buckets) : compileEscalationClosure(ctx, buckets);
+    for (const r of (await compiled.execute(store.db)).rows) {
+      const count = m.kind === 'lifecycle' && m.count === 'lost' ? r.n - r.kept : r.kept;
       cells.set(cellKey(r.bucket, r.grp), ratioCell(count, r.n, 100, 'wilson'));
     }
     return { cells, variant: null, emptyCell: ratioCell(0, 0, 100, 'wilson') };

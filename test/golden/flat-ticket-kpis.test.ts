@@ -80,4 +80,43 @@ describe.each(ENGINES)('ticket KPIs from flat columns on %s (golden, UTC)', (eng
     // but it is not open either).
     expect(await q({ kpi: 'backlog' })).toMatchObject({ value: 1 });
   });
+
+  it('escalation closure rate: closed in the period ÷ (open at its start + escalated in it)', async () => {
+    // X1 escalated in Feb, solved 5 Mar: open at March's start, closed in March. X2 escalated and solved
+    // in Feb: not in March. X3 escalated 10 Mar, never solved. X4 escalated 20 Mar, solved 2 Apr.
+    // X5 escalated and solved in March. March: X1, X3, X4, X5 = 4, closed X1, X5 → 50 %.
+    // April: open at its start X3, X4; closed X4 → 1 / 2.
+    const esc = await createOrganization(store.db, { slug: 'escalations', timeZone: 'UTC' });
+    const csv = dedent(`
+      id,created_at,status,team,escalated_at,solved_at
+      X1,2026-02-19T09:00:00Z,solved,Alpha,2026-02-20T09:00:00Z,2026-03-05T09:00:00Z
+      X2,2026-02-09T09:00:00Z,solved,Alpha,2026-02-10T09:00:00Z,2026-02-15T09:00:00Z
+      X3,2026-03-09T09:00:00Z,open,Alpha,2026-03-10T09:00:00Z,
+      X4,2026-03-19T09:00:00Z,solved,Beta,2026-03-20T09:00:00Z,2026-04-02T09:00:00Z
+      X5,2026-03-24T09:00:00Z,solved,Beta,2026-03-25T09:00:00Z,2026-03-26T09:00:00Z
+    `);
+    const summary = await importFile({ store, org: esc, file: files.write('escalations.csv', csv) });
+    await deriveTickets(store, esc, { kind: 'import', importId: summary.importId });
+    const rows = await runKpiQuery(store, esc, CATALOGUE, {
+      kpi: 'escalation_closure_rate',
+      from: '2026-03-01',
+      to: '2026-04-30',
+      grain: 'month',
+    });
+    expect(rows.map((r) => [r.bucket, r.value, r.numerator, r.denominator])).toEqual([
+      ['2026-03-01', 50, 2, 4],
+      ['2026-04-01', 50, 1, 2],
+    ]);
+    const byTeam = await runKpiQuery(store, esc, CATALOGUE, {
+      kpi: 'escalation_closure_rate',
+      from: '2026-03-01',
+      to: '2026-03-31',
+      grain: 'month',
+      by: 'team',
+    });
+    expect(byTeam.map((r) => [r.team, r.numerator, r.denominator])).toEqual([
+      ['Alpha', 1, 2],
+      ['Beta', 1, 2],
+    ]);
+  });
 });
