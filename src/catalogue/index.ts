@@ -1,5 +1,6 @@
 import { type KpiDefinition, loadDefinitions } from '../engine/kpi-definition.js';
 import { checkDimensions } from '../engine/sources.js';
+import { improvementKpis } from './improvement-kpis.js';
 import { customerSatisfactionKpis } from './kra-01-customer-satisfaction.js';
 import { teamPerformanceKpis } from './kra-02-team-performance.js';
 import { processImprovementKpis } from './kra-03-process-improvement.js';
@@ -21,6 +22,7 @@ export const CATALOGUE: ReadonlyMap<string, KpiDefinition> = loadDefinitions([
   ...technologyUtilisationKpis,
   ...supportOperationsKpis,
   ...surveyKpis,
+  ...improvementKpis,
 ]);
 
 checkDimensions(CATALOGUE.values());

@@ -13,6 +13,7 @@ const SOURCE_WORDS: Record<Side['source'], string> = {
   survey_sends: 'surveys sent, placed by the sending',
   qa_reviews: 'QA review scores (0–100), placed by the review date',
   enrolments_by_due: 'training enrolments, placed by their due date',
+  improvements_by_logged: 'insights and action items, placed by when they were logged',
   backlog: 'open tickets at the end of each period',
 };
 

@@ -26,6 +26,7 @@ export const SOURCES = [
   'survey_sends',
   'qa_reviews',
   'enrolments_by_due',
+  'improvements_by_logged',
   'backlog',
 ] as const;
 export type SourceName = (typeof SOURCES)[number];

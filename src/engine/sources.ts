@@ -124,6 +124,18 @@ function surveySource(time: 'responded_at' | 'sent_at'): SourceSpec {
 }
 
 export const SOURCE_SPECS: Record<Exclude<SourceName, 'backlog'>, SourceSpec> = {
+  improvements_by_logged: {
+    columns: new Set(['kind', 'implemented_at']),
+    dimensions: new Set(['desk', 'team']),
+    rows: (
+      orgId,
+      start,
+      end,
+    ) => sql`(SELECT i.*, i.logged_at AS placed_at, i.desk_id AS desk, i.team_id AS team
+      FROM improvements i
+      WHERE i.org_id = ${orgId} AND i.logged_at >= ${start} AND i.logged_at < ${end})`,
+    countExpression: COUNT_ROWS,
+  },
   enrolments_by_due: {
     columns: new Set(['category', 'course', 'completed_on_time', 'completed_at']),
     dimensions: new Set(['desk', 'team', 'agent']),

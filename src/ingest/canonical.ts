@@ -17,7 +17,8 @@ export type FieldKind =
   | 'snapshot_key'
   | 'survey_kind'
   | 'score'
-  | 'polarity';
+  | 'polarity'
+  | 'improvement_kind';
 
 export interface FieldSpec {
   name: string;
@@ -33,7 +34,8 @@ export type ImportShape =
   | 'surveys'
   | 'qa_ratings'
   | 'customers'
-  | 'enrolments';
+  | 'enrolments'
+  | 'improvements';
 export const IMPORT_SHAPES: readonly ImportShape[] = [
   'tickets',
   'events',
@@ -42,6 +44,7 @@ export const IMPORT_SHAPES: readonly ImportShape[] = [
   'qa_ratings',
   'customers',
   'enrolments',
+  'improvements',
 ];
 
 /** Survey kinds and their default scales (KPI-DEFINITIONS.md, "Surveys"). */
@@ -278,7 +281,48 @@ export interface EnrolmentRecord {
   score: number | null;
 }
 
+/** What an improvement item came from (KRAs 6, 8, 9 and 10). */
+export const IMPROVEMENT_KINDS = ['insight', 'report_action', 'tool_feedback', 'prevention_action'] as const;
+export type ImprovementKind = (typeof IMPROVEMENT_KINDS)[number];
+
+/** Insights and action items: logged, then (maybe) implemented. */
+export const IMPROVEMENT_FIELDS: readonly FieldSpec[] = [
+  { name: 'id', kind: 'text', required: true, description: "the source's item id" },
+  {
+    name: 'kind',
+    kind: 'improvement_kind',
+    required: true,
+    description:
+      'insight (from feedback), report_action, tool_feedback or prevention_action (after a crisis)',
+  },
+  { name: 'title', kind: 'text', description: 'what it is' },
+  {
+    name: 'logged_at',
+    kind: 'timestamp',
+    required: true,
+    description: 'when it was logged or planned (placement)',
+  },
+  { name: 'implemented_at', kind: 'timestamp', description: 'when it was implemented; empty while not' },
+  { name: 'owner', kind: 'text', description: 'who owns it' },
+  { name: 'team', kind: 'text', description: 'team' },
+  { name: 'desk', kind: 'text', description: 'service desk' },
+  { name: 'related_to', kind: 'text', description: 'the report, tool or crisis it came from' },
+];
+
+export interface ImprovementRecord {
+  id: string;
+  kind: ImprovementKind;
+  title: string | null;
+  logged_at: Date;
+  implemented_at: Date | null;
+  owner: string | null;
+  team: string | null;
+  desk: string | null;
+  related_to: string | null;
+}
+
 export function fieldsOf(shape: ImportShape): readonly FieldSpec[] {
+  if (shape === 'improvements') return IMPROVEMENT_FIELDS;
   if (shape === 'customers') return CUSTOMER_FIELDS;
   if (shape === 'enrolments') return ENROLMENT_FIELDS;
   if (shape === 'events') return EVENT_FIELDS;

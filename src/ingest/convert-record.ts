@@ -4,6 +4,7 @@ import type {
   EventRecord,
   FieldSpec,
   ImportShape,
+  ImprovementRecord,
   QaRatingRecord,
   SnapshotRecord,
   SurveyRecord,
@@ -27,7 +28,8 @@ export type CanonicalRecord =
   | SurveyRecord
   | QaRatingRecord
   | CustomerRecord
-  | EnrolmentRecord;
+  | EnrolmentRecord
+  | ImprovementRecord;
 export type Converted<T> = { ok: true; record: T } | { ok: false; errors: RowError[] };
 
 function lookup(record: Record<string, unknown>, path: string): unknown {
@@ -147,6 +149,15 @@ export class RecordConverter {
             row,
             field: 'churned_at',
             reason: `${c.churned_at.toISOString()} is before became_customer_at`,
+          });
+        }
+      } else if (this.shape === 'improvements') {
+        const i = out as unknown as ImprovementRecord;
+        if (i.implemented_at && i.implemented_at.getTime() < i.logged_at.getTime()) {
+          errors.push({
+            row,
+            field: 'implemented_at',
+            reason: `${i.implemented_at.toISOString()} is before logged_at`,
           });
         }
       } else if (this.shape === 'enrolments') {

@@ -1,5 +1,13 @@
 import { DateTime } from 'luxon';
-import { ACTOR_TYPES, EVENT_TYPES, type FieldKind, PRIORITIES, STATUSES, SURVEY_KINDS } from './canonical.js';
+import {
+  ACTOR_TYPES,
+  EVENT_TYPES,
+  type FieldKind,
+  IMPROVEMENT_KINDS,
+  PRIORITIES,
+  STATUSES,
+  SURVEY_KINDS,
+} from './canonical.js';
 
 /** A parsed value, or the reason it could not be parsed (reported with file, row and field). */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -63,6 +71,12 @@ const parsePolarity = oneOf(
   ['higher_better', 'lower_better'] as const,
   { higher: 'higher_better', lower: 'lower_better' },
   'polarity',
+);
+
+const parseImprovementKind = oneOf(
+  IMPROVEMENT_KINDS,
+  { feedback: 'insight', report: 'report_action', tool: 'tool_feedback', prevention: 'prevention_action' },
+  'improvement kind',
 );
 
 /** A survey answer: a plain number, or yes/no (1/0) for yes-or-no questions. */
@@ -195,5 +209,7 @@ export function parseFieldValue(kind: FieldKind, raw: unknown, ctx: ParseContext
       return parseScore(text);
     case 'polarity':
       return parsePolarity(text);
+    case 'improvement_kind':
+      return parseImprovementKind(text);
   }
 }

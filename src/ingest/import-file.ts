@@ -23,6 +23,7 @@ import {
   CUSTOMER_COLUMNS,
   ENROLMENT_COLUMNS,
   EVENT_COLUMNS,
+  IMPROVEMENT_COLUMNS,
   QA_RATING_COLUMNS,
   RAW_EVENT_COLUMNS,
   type StagedEvent,
@@ -220,13 +221,15 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
                 ? await mergeRecords(trx, org.id, importId, stage!, 'customers', 'customers')
                 : shape === 'enrolments'
                   ? await mergeRecords(trx, org.id, importId, stage!, 'training_enrolments', 'enrolments')
-                  : await mergeTickets(
-                      trx,
-                      org.id,
-                      importId,
-                      stage as unknown as Stage<TicketRecord>,
-                      shape!,
-                    );
+                  : shape === 'improvements'
+                    ? await mergeRecords(trx, org.id, importId, stage!, 'improvements', 'improvements')
+                    : await mergeTickets(
+                        trx,
+                        org.id,
+                        importId,
+                        stage as unknown as Stage<TicketRecord>,
+                        shape!,
+                      );
       await stage!.drop();
       const summary = summaryOf(importId, 'succeeded', counts);
       await recordImport(trx, org.id, summary, startedAt);
@@ -370,6 +373,7 @@ const STAGED_COLUMNS = {
   qa_ratings: QA_RATING_COLUMNS,
   customers: CUSTOMER_COLUMNS,
   enrolments: ENROLMENT_COLUMNS,
+  improvements: IMPROVEMENT_COLUMNS,
 } as const;
 
 /**
@@ -381,7 +385,7 @@ async function mergeRecords<R>(
   orgId: number,
   importId: number,
   stage: Stage<R>,
-  target: 'surveys' | 'qa_ratings' | 'customers' | 'training_enrolments',
+  target: 'surveys' | 'qa_ratings' | 'customers' | 'training_enrolments' | 'improvements',
   kind: string,
 ): Promise<Pick<ImportSummary, 'records'>> {
   await stage.keepFirstPerKey('id', sql`row_no DESC`);

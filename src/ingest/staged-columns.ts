@@ -3,6 +3,7 @@ import {
   type CustomerRecord,
   type EnrolmentRecord,
   type EventRecord,
+  type ImprovementRecord,
   type QaRatingRecord,
   type SnapshotRecord,
   SURVEY_SCALES,
@@ -208,5 +209,26 @@ export const ENROLMENT_COLUMNS: ReadonlyArray<StagedColumn<EnrolmentRecord>> = [
     name: 'content_hash',
     type: 'text',
     get: (e) => contentHash(ENROLMENT_VALUE_COLUMNS.map((c) => c.get(e))),
+  },
+];
+
+const IMPROVEMENT_VALUE_COLUMNS: ReadonlyArray<RowColumn<ImprovementRecord>> = [
+  { name: 'id', type: 'text', get: (i) => i.id },
+  { name: 'kind', type: 'text', get: (i) => i.kind },
+  { name: 'title', type: 'text', get: (i) => i.title },
+  { name: 'logged_at', type: 'timestamptz', get: (i) => i.logged_at },
+  { name: 'implemented_at', type: 'timestamptz', get: (i) => i.implemented_at },
+  { name: 'owner', type: 'text', get: (i) => i.owner },
+  { name: 'team_id', type: 'text', get: (i) => i.team },
+  { name: 'desk_id', type: 'text', get: (i) => i.desk },
+  { name: 'related_to', type: 'text', get: (i) => i.related_to },
+];
+
+export const IMPROVEMENT_COLUMNS: ReadonlyArray<StagedColumn<ImprovementRecord>> = [
+  ...IMPROVEMENT_VALUE_COLUMNS,
+  {
+    name: 'content_hash',
+    type: 'text',
+    get: (i) => contentHash(IMPROVEMENT_VALUE_COLUMNS.map((c) => c.get(i))),
   },
 ];

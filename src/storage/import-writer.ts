@@ -120,7 +120,14 @@ export async function mergeStage<R>(
   trx: Trx,
   stage: Stage<R>,
   /** A table keyed by (org_id, id) with a content_hash column. */
-  target: 'tickets' | 'ticket_events' | 'surveys' | 'qa_ratings' | 'customers' | 'training_enrolments',
+  target:
+    | 'tickets'
+    | 'ticket_events'
+    | 'surveys'
+    | 'qa_ratings'
+    | 'customers'
+    | 'training_enrolments'
+    | 'improvements',
   orgId: number,
   extra: Record<string, { value: unknown; type: ColumnType }>,
   newerOnly?: RawBuilder<unknown>,

@@ -240,6 +240,21 @@ export interface TrainingEnrolmentsTable {
   import_id: number;
 }
 
+export interface ImprovementsTable {
+  org_id: number;
+  id: string;
+  kind: string;
+  title: string | null;
+  logged_at: Date;
+  implemented_at: Date | null;
+  owner: string | null;
+  team_id: string | null;
+  desk_id: string | null;
+  related_to: string | null;
+  content_hash: string;
+  import_id: number;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   desks: NamedEntityTable;
@@ -247,6 +262,7 @@ export interface Database {
   agents: AgentsTable;
   customers: CustomersTable;
   training_enrolments: TrainingEnrolmentsTable;
+  improvements: ImprovementsTable;
   tickets: TicketsTable;
   ticket_events: TicketEventsTable;
   imports: ImportsTable;

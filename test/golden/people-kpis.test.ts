@@ -113,3 +113,47 @@ describe.each(ENGINES)('customer and training KPIs on %s (golden)', (engine) => 
     ]);
   });
 });
+
+/**
+ * Improvement items logged in March: insights I1 (implemented 20 Mar), I2 (not), I3 (implemented in
+ * April, so "now implemented"); a report action R1 implemented; tool feedback T1 not; a prevention
+ * action P1 implemented. Insights: 2 / 3 = 66.67 %; reports 1/1; tools 0/1; prevention 1/1.
+ */
+const IMPROVEMENTS = `id,kind,title,logged_at,implemented_at,team
+I1,insight,Explain refunds better,2026-03-02T10:00:00Z,2026-03-20T10:00:00Z,Alpha
+I2,insight,Faster callbacks,2026-03-05T10:00:00Z,,Alpha
+I3,feedback,Weekend chat,2026-03-09T10:00:00Z,2026-04-03T10:00:00Z,Beta
+R1,report_action,Fix SLA report,2026-03-10T10:00:00Z,2026-03-11T10:00:00Z,
+T1,tool_feedback,CRM search is slow,2026-03-12T10:00:00Z,,
+P1,prevention,Status page alerts,2026-03-13T10:00:00Z,2026-03-30T10:00:00Z,
+`;
+
+describe.each(ENGINES)('improvement KPIs on %s (golden)', (engine) => {
+  let store: Store;
+  let org: Organization;
+  beforeAll(async () => {
+    store = await freshStore(engine);
+    org = await createOrganization(store.db, { slug: 'improve', timeZone: 'UTC' });
+    expect(
+      (await importFile({ store, org, file: files.write('improvements.csv', IMPROVEMENTS) })).records?.counts
+        .created,
+    ).toBe(6);
+  });
+  afterAll(async () => store?.close());
+
+  it('counts items logged in the period that are now implemented, per kind', async () => {
+    const value = async (kpi: string) => {
+      const [row] = await runKpiQuery(store, org, CATALOGUE, {
+        kpi,
+        from: '2026-03-01',
+        to: '2026-03-31',
+        grain: 'month',
+      });
+      return [row!.value, row!.numerator, row!.denominator];
+    };
+    expect(await value('insights_implemented')).toEqual([66.67, 2, 3]);
+    expect(await value('report_actions_implemented')).toEqual([100, 1, 1]);
+    expect(await value('tool_feedback_implemented')).toEqual([0, 0, 1]);
+    expect(await value('prevention_actions_done')).toEqual([100, 1, 1]);
+  });
+});

@@ -4,6 +4,7 @@ import * as ticketFacts from './0002_ticket_facts.js';
 import * as surveys from './0003_surveys.js';
 import * as qaReviews from './0004_qa_reviews.js';
 import * as customersAndTraining from './0005_customers_and_training.js';
+import * as improvements from './0006_improvements.js';
 
 /** Every migration, in order. Names sort in the order they must run; never rename or remove one. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003_surveys': surveys,
   '0004_qa_reviews': qaReviews,
   '0005_customers_and_training': customersAndTraining,
+  '0006_improvements': improvements,
 };
