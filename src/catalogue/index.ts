@@ -7,6 +7,7 @@ import { processImprovementKpis } from './kra-03-process-improvement.js';
 import { escalationManagementKpis } from './kra-04-escalation-management.js';
 import { slaAdherenceKpis } from './kra-07-sla-adherence.js';
 import { technologyUtilisationKpis } from './kra-08-technology-utilisation.js';
+import { reportingAnalyticsKpis } from './kra-10-reporting-analytics.js';
 import { supportOperationsKpis } from './support-operations.js';
 import { surveyKpis } from './survey-kpis.js';
 
@@ -20,6 +21,7 @@ export const CATALOGUE: ReadonlyMap<string, KpiDefinition> = loadDefinitions([
   ...escalationManagementKpis,
   ...slaAdherenceKpis,
   ...technologyUtilisationKpis,
+  ...reportingAnalyticsKpis,
   ...supportOperationsKpis,
   ...surveyKpis,
   ...improvementKpis,

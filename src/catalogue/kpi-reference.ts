@@ -14,6 +14,8 @@ const SOURCE_WORDS: Record<Side['source'], string> = {
   qa_reviews: 'QA review scores (0–100), placed by the review date',
   enrolments_by_due: 'training enrolments, placed by their due date',
   improvements_by_logged: 'insights and action items, placed by when they were logged',
+  reports_by_due: 'reports, placed by their due time',
+  reports_by_delivery: 'reports, placed by when they were issued',
   backlog: 'open tickets at the end of each period',
 };
 

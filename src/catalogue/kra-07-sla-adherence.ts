@@ -42,4 +42,30 @@ export const slaAdherenceKpis: KpiDefinitionInput[] = [
       interval: 'none',
     },
   },
+  {
+    id: 'sla_report_accuracy',
+    name: 'SLA reporting accuracy',
+    kra: 7,
+    unit: 'percent',
+    direction: 'higher',
+    source: 'computed',
+    minN: 10,
+    description:
+      'SLA reports issued in the period that were never corrected ÷ SLA reports issued in the period (reports named "sla").',
+    placement: 'by when the report was issued',
+    dimensions: ['desk', 'team'],
+    measure: {
+      kind: 'ratio',
+      numerator: {
+        source: 'reports_by_delivery',
+        where: [
+          { column: 'report', op: 'eq', value: 'sla' },
+          { column: 'corrected_at', op: 'is_null' },
+        ],
+      },
+      denominator: { source: 'reports_by_delivery', where: [{ column: 'report', op: 'eq', value: 'sla' }] },
+      scale: 100,
+      interval: 'wilson',
+    },
+  },
 ];

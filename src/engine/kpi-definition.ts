@@ -27,6 +27,8 @@ export const SOURCES = [
   'qa_reviews',
   'enrolments_by_due',
   'improvements_by_logged',
+  'reports_by_due',
+  'reports_by_delivery',
   'backlog',
 ] as const;
 export type SourceName = (typeof SOURCES)[number];

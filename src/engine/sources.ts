@@ -123,7 +123,24 @@ function surveySource(time: 'responded_at' | 'sent_at'): SourceSpec {
   };
 }
 
+function reportSource(time: 'due_at' | 'delivered_at'): SourceSpec {
+  return {
+    columns: new Set(['report', 'on_time_accurate', 'corrected_at', 'delivered_at']),
+    dimensions: new Set(['desk', 'team']),
+    rows: (
+      orgId,
+      start,
+      end,
+    ) => sql`(SELECT r.*, ${sql.ref(`r.${time}`)} AS placed_at, r.desk_id AS desk, r.team_id AS team
+      FROM reports r
+      WHERE r.org_id = ${orgId} AND ${sql.ref(`r.${time}`)} >= ${start} AND ${sql.ref(`r.${time}`)} < ${end})`,
+    countExpression: COUNT_ROWS,
+  };
+}
+
 export const SOURCE_SPECS: Record<Exclude<SourceName, 'backlog'>, SourceSpec> = {
+  reports_by_due: reportSource('due_at'),
+  reports_by_delivery: reportSource('delivered_at'),
   improvements_by_logged: {
     columns: new Set(['kind', 'implemented_at']),
     dimensions: new Set(['desk', 'team']),

@@ -35,7 +35,8 @@ export type ImportShape =
   | 'qa_ratings'
   | 'customers'
   | 'enrolments'
-  | 'improvements';
+  | 'improvements'
+  | 'reports';
 export const IMPORT_SHAPES: readonly ImportShape[] = [
   'tickets',
   'events',
@@ -45,6 +46,7 @@ export const IMPORT_SHAPES: readonly ImportShape[] = [
   'customers',
   'enrolments',
   'improvements',
+  'reports',
 ];
 
 /** Survey kinds and their default scales (KPI-DEFINITIONS.md, "Surveys"). */
@@ -321,7 +323,34 @@ export interface ImprovementRecord {
   related_to: string | null;
 }
 
+/** Reports owed upward: due, delivered, and corrected if they had to be (KRAs 7 and 10). */
+export const REPORT_FIELDS: readonly FieldSpec[] = [
+  { name: 'id', kind: 'text', required: true, description: "the report's id" },
+  {
+    name: 'report',
+    kind: 'lowercase',
+    required: true,
+    description: 'which report, e.g. sla, weekly, kra_review',
+  },
+  { name: 'due_at', kind: 'timestamp', required: true, description: 'when it was due' },
+  { name: 'delivered_at', kind: 'timestamp', description: 'when it was delivered; empty while not' },
+  { name: 'corrected_at', kind: 'timestamp', description: 'when a correction was issued; empty if never' },
+  { name: 'desk', kind: 'text', description: 'service desk' },
+  { name: 'team', kind: 'text', description: 'team' },
+];
+
+export interface ReportRecord {
+  id: string;
+  report: string;
+  due_at: Date;
+  delivered_at: Date | null;
+  corrected_at: Date | null;
+  desk: string | null;
+  team: string | null;
+}
+
 export function fieldsOf(shape: ImportShape): readonly FieldSpec[] {
+  if (shape === 'reports') return REPORT_FIELDS;
   if (shape === 'improvements') return IMPROVEMENT_FIELDS;
   if (shape === 'customers') return CUSTOMER_FIELDS;
   if (shape === 'enrolments') return ENROLMENT_FIELDS;

@@ -6,6 +6,7 @@ import type {
   ImportShape,
   ImprovementRecord,
   QaRatingRecord,
+  ReportRecord,
   SnapshotRecord,
   SurveyRecord,
   TicketRecord,
@@ -29,7 +30,8 @@ export type CanonicalRecord =
   | QaRatingRecord
   | CustomerRecord
   | EnrolmentRecord
-  | ImprovementRecord;
+  | ImprovementRecord
+  | ReportRecord;
 export type Converted<T> = { ok: true; record: T } | { ok: false; errors: RowError[] };
 
 function lookup(record: Record<string, unknown>, path: string): unknown {
@@ -159,6 +161,11 @@ export class RecordConverter {
             field: 'implemented_at',
             reason: `${i.implemented_at.toISOString()} is before logged_at`,
           });
+        }
+      } else if (this.shape === 'reports') {
+        const r = out as unknown as ReportRecord;
+        if (r.corrected_at && (!r.delivered_at || r.corrected_at.getTime() < r.delivered_at.getTime())) {
+          errors.push({ row, field: 'corrected_at', reason: 'a correction needs an earlier delivered_at' });
         }
       } else if (this.shape === 'enrolments') {
         const e = out as unknown as EnrolmentRecord;

@@ -9,6 +9,7 @@ import {
   materialiseTicketsFromEvents,
   mergeStage,
   nextImportId,
+  type RecordTable,
   recomputeQaReviews,
   Stage,
   type StagedRow,
@@ -26,6 +27,7 @@ import {
   IMPROVEMENT_COLUMNS,
   QA_RATING_COLUMNS,
   RAW_EVENT_COLUMNS,
+  REPORT_COLUMNS,
   type StagedEvent,
   SURVEY_COLUMNS,
   TICKET_COLUMNS,
@@ -223,13 +225,15 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
                   ? await mergeRecords(trx, org.id, importId, stage!, 'training_enrolments', 'enrolments')
                   : shape === 'improvements'
                     ? await mergeRecords(trx, org.id, importId, stage!, 'improvements', 'improvements')
-                    : await mergeTickets(
-                        trx,
-                        org.id,
-                        importId,
-                        stage as unknown as Stage<TicketRecord>,
-                        shape!,
-                      );
+                    : shape === 'reports'
+                      ? await mergeRecords(trx, org.id, importId, stage!, 'reports', 'reports')
+                      : await mergeTickets(
+                          trx,
+                          org.id,
+                          importId,
+                          stage as unknown as Stage<TicketRecord>,
+                          shape!,
+                        );
       await stage!.drop();
       const summary = summaryOf(importId, 'succeeded', counts);
       await recordImport(trx, org.id, summary, startedAt);
@@ -374,6 +378,7 @@ const STAGED_COLUMNS = {
   customers: CUSTOMER_COLUMNS,
   enrolments: ENROLMENT_COLUMNS,
   improvements: IMPROVEMENT_COLUMNS,
+  reports: REPORT_COLUMNS,
 } as const;
 
 /**
@@ -385,7 +390,7 @@ async function mergeRecords<R>(
   orgId: number,
   importId: number,
   stage: Stage<R>,
-  target: 'surveys' | 'qa_ratings' | 'customers' | 'training_enrolments' | 'improvements',
+  target: RecordTable,
   kind: string,
 ): Promise<Pick<ImportSummary, 'records'>> {
   await stage.keepFirstPerKey('id', sql`row_no DESC`);

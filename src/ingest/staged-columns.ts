@@ -5,6 +5,7 @@ import {
   type EventRecord,
   type ImprovementRecord,
   type QaRatingRecord,
+  type ReportRecord,
   type SnapshotRecord,
   SURVEY_SCALES,
   type SurveyRecord,
@@ -231,4 +232,26 @@ export const IMPROVEMENT_COLUMNS: ReadonlyArray<StagedColumn<ImprovementRecord>>
     type: 'text',
     get: (i) => contentHash(IMPROVEMENT_VALUE_COLUMNS.map((c) => c.get(i))),
   },
+];
+
+const REPORT_VALUE_COLUMNS: ReadonlyArray<RowColumn<ReportRecord>> = [
+  { name: 'id', type: 'text', get: (r) => r.id },
+  { name: 'report', type: 'text', get: (r) => r.report },
+  { name: 'due_at', type: 'timestamptz', get: (r) => r.due_at },
+  { name: 'delivered_at', type: 'timestamptz', get: (r) => r.delivered_at },
+  { name: 'corrected_at', type: 'timestamptz', get: (r) => r.corrected_at },
+  { name: 'desk_id', type: 'text', get: (r) => r.desk },
+  { name: 'team_id', type: 'text', get: (r) => r.team },
+  // Delivered by the due time and never corrected (KPI-DEFINITIONS.md, KRA 10), fixed at import.
+  {
+    name: 'on_time_accurate',
+    type: 'boolean',
+    get: (r) =>
+      r.delivered_at !== null && r.delivered_at.getTime() <= r.due_at.getTime() && r.corrected_at === null,
+  },
+];
+
+export const REPORT_COLUMNS: ReadonlyArray<StagedColumn<ReportRecord>> = [
+  ...REPORT_VALUE_COLUMNS,
+  { name: 'content_hash', type: 'text', get: (r) => contentHash(REPORT_VALUE_COLUMNS.map((c) => c.get(r))) },
 ];

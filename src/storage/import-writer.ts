@@ -116,18 +116,19 @@ export class Stage<R> {
  * identical ones are left alone. `newerOnly` guards a condition under which the stored row wins
  * (an older snapshot). Returns how many rows were created, updated and left unchanged.
  */
+/** Tables of record shapes: keyed by (org_id, id), with content_hash and import_id columns. */
+export type RecordTable =
+  | 'surveys'
+  | 'qa_ratings'
+  | 'customers'
+  | 'training_enrolments'
+  | 'improvements'
+  | 'reports';
+
 export async function mergeStage<R>(
   trx: Trx,
   stage: Stage<R>,
-  /** A table keyed by (org_id, id) with a content_hash column. */
-  target:
-    | 'tickets'
-    | 'ticket_events'
-    | 'surveys'
-    | 'qa_ratings'
-    | 'customers'
-    | 'training_enrolments'
-    | 'improvements',
+  target: 'tickets' | 'ticket_events' | RecordTable,
   orgId: number,
   extra: Record<string, { value: unknown; type: ColumnType }>,
   newerOnly?: RawBuilder<unknown>,

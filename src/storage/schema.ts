@@ -255,6 +255,20 @@ export interface ImprovementsTable {
   import_id: number;
 }
 
+export interface ReportsTable {
+  org_id: number;
+  id: string;
+  report: string;
+  due_at: Date;
+  delivered_at: Date | null;
+  corrected_at: Date | null;
+  desk_id: string | null;
+  team_id: string | null;
+  on_time_accurate: boolean;
+  content_hash: string;
+  import_id: number;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   desks: NamedEntityTable;
@@ -263,6 +277,7 @@ export interface Database {
   customers: CustomersTable;
   training_enrolments: TrainingEnrolmentsTable;
   improvements: ImprovementsTable;
+  reports: ReportsTable;
   tickets: TicketsTable;
   ticket_events: TicketEventsTable;
   imports: ImportsTable;

@@ -157,3 +157,43 @@ describe.each(ENGINES)('improvement KPIs on %s (golden)', (engine) => {
     expect(await value('prevention_actions_done')).toEqual([100, 1, 1]);
   });
 });
+
+/**
+ * Reports due in March: W1 on time, W2 late, S1 (sla) on time, S2 (sla) on time but corrected later,
+ * S3 (sla) never delivered. On time and never corrected: W1, S1 → 2 / 5 = 40 %.
+ * SLA reports issued in March: S1, S2 (S3 was never issued) → never corrected: S1 → 50 %.
+ */
+const REPORTS = `id,report,due_at,delivered_at,corrected_at
+W1,weekly,2026-03-06T17:00:00Z,2026-03-06T16:00:00Z,
+W2,weekly,2026-03-13T17:00:00Z,2026-03-14T09:00:00Z,
+S1,sla,2026-03-02T09:00:00Z,2026-03-02T08:30:00Z,
+S2,sla,2026-03-09T09:00:00Z,2026-03-09T08:00:00Z,2026-03-12T10:00:00Z
+S3,sla,2026-03-16T09:00:00Z,,
+`;
+
+describe.each(ENGINES)('report KPIs on %s (golden)', (engine) => {
+  let store: Store;
+  let org: Organization;
+  beforeAll(async () => {
+    store = await freshStore(engine);
+    org = await createOrganization(store.db, { slug: 'reports', timeZone: 'UTC' });
+    expect(
+      (await importFile({ store, org, file: files.write('reports.csv', REPORTS) })).records?.counts.created,
+    ).toBe(5);
+  });
+  afterAll(async () => store?.close());
+
+  it('timeliness and accuracy of reports; accuracy of issued SLA reports', async () => {
+    const value = async (kpi: string) => {
+      const [row] = await runKpiQuery(store, org, CATALOGUE, {
+        kpi,
+        from: '2026-03-01',
+        to: '2026-03-31',
+        grain: 'month',
+      });
+      return [row!.value, row!.numerator, row!.denominator];
+    };
+    expect(await value('reports_on_time_accurate')).toEqual([40, 2, 5]);
+    expect(await value('sla_report_accuracy')).toEqual([50, 1, 2]);
+  });
+});

@@ -5,6 +5,7 @@ import * as surveys from './0003_surveys.js';
 import * as qaReviews from './0004_qa_reviews.js';
 import * as customersAndTraining from './0005_customers_and_training.js';
 import * as improvements from './0006_improvements.js';
+import * as reports from './0007_reports.js';
 
 /** Every migration, in order. Names sort in the order they must run; never rename or remove one. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_qa_reviews': qaReviews,
   '0005_customers_and_training': customersAndTraining,
   '0006_improvements': improvements,
+  '0007_reports': reports,
 };

@@ -1,0 +1,24 @@
+import type { KpiDefinitionInput } from '../engine/kpi-definition.js';
+
+export const reportingAnalyticsKpis: KpiDefinitionInput[] = [
+  {
+    id: 'reports_on_time_accurate',
+    name: 'Report accuracy & timeliness',
+    kra: 10,
+    unit: 'percent',
+    direction: 'higher',
+    source: 'computed',
+    minN: 10,
+    description:
+      'Reports due in the period that were delivered by their due time and never corrected ÷ reports due in the period.',
+    placement: 'by due time',
+    dimensions: ['desk', 'team'],
+    measure: {
+      kind: 'ratio',
+      numerator: { source: 'reports_by_due', where: [{ column: 'on_time_accurate', op: 'is_true' }] },
+      denominator: { source: 'reports_by_due' },
+      scale: 100,
+      interval: 'wilson',
+    },
+  },
+];
