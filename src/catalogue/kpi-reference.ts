@@ -16,6 +16,7 @@ const SOURCE_WORDS: Record<Side['source'], string> = {
   improvements_by_logged: 'insights and action items, placed by when they were logged',
   reports_by_due: 'reports, placed by their due time',
   reports_by_delivery: 'reports, placed by when they were issued',
+  measurements: 'values recorded by people, placed by the last day they cover',
   backlog: 'open tickets at the end of each period',
 };
 
@@ -45,6 +46,10 @@ function formula(m: Measure): string[] {
       return [
         '100 × escalated tickets finally solved in the period ÷ (escalated tickets open at its start + escalated in it)',
         'credited to the team and assignee at escalation; interval: Wilson 95 %',
+      ];
+    case 'manual':
+      return [
+        `recorded by people (the measurements import): the ${m.aggregate === 'sum' ? 'sum of the values' : 'latest value'} recorded for the period`,
       ];
     case 'nps':
       return [

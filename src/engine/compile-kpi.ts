@@ -232,6 +232,22 @@ export function compileEscalationClosure(
     GROUP BY 1, 2`;
 }
 
+export interface ManualRow extends CountRow {
+  total: number;
+  latest: number;
+}
+
+/** Recorded values of one manual KPI per bucket and group: how many, their sum, and the latest. */
+export function compileManual(ctx: QueryContext, kpi: string): RawBuilder<ManualRow> {
+  const spec = SOURCE_SPECS.measurements;
+  const id = ctx.dialect.binaryOrder(sql.ref('f.id'));
+  return sql<ManualRow>`SELECT ${bucketExpression(ctx)} AS bucket, ${groupExpression(ctx)} AS grp, count(*) AS n,
+      sum(f.value) AS total, (array_agg(f.value ORDER BY f.placed_at DESC, ${id} DESC))[1] AS latest
+    FROM ${spec.rows(ctx.orgId, ctx.start, ctx.end, ctx.now)} f
+    WHERE ${whereClause(ctx, [{ column: 'kpi', op: 'eq', value: kpi }], spec.columns)}
+    GROUP BY 1, 2`;
+}
+
 /** The numerator and denominator sides of a ratio for the chosen variant. */
 export function ratioSides(
   def: KpiDefinition,

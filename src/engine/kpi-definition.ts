@@ -29,6 +29,7 @@ export const SOURCES = [
   'improvements_by_logged',
   'reports_by_due',
   'reports_by_delivery',
+  'measurements',
   'backlog',
 ] as const;
 export type SourceName = (typeof SOURCES)[number];
@@ -89,6 +90,8 @@ const measureSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('lifecycle'), count: z.enum(['retained', 'lost']) }),
   /** Escalations closed in the period ÷ (open at its start + opened in it). */
   z.strictObject({ kind: z.literal('escalation_closure') }),
+  /** A manual KPI: the values people recorded, summed over the period or the latest one. */
+  z.strictObject({ kind: z.literal('manual'), aggregate: z.enum(['sum', 'latest']) }),
 ]);
 export type Measure = z.infer<typeof measureSchema>;
 

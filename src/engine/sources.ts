@@ -139,6 +139,20 @@ function reportSource(time: 'due_at' | 'delivered_at'): SourceSpec {
 }
 
 export const SOURCE_SPECS: Record<Exclude<SourceName, 'backlog'>, SourceSpec> = {
+  // Recorded values of manual KPIs, placed by the last day they cover.
+  measurements: {
+    columns: new Set(['kpi', 'value']),
+    dimensions: new Set(['desk', 'team', 'agent']),
+    rows: (
+      orgId,
+      start,
+      end,
+    ) => sql`(SELECT m.*, m.period_end AS placed_at, m.desk_id AS desk, m.team_id AS team,
+        m.agent_id AS agent
+      FROM manual_measurements m
+      WHERE m.org_id = ${orgId} AND m.period_end >= ${start} AND m.period_end < ${end})`,
+    countExpression: COUNT_ROWS,
+  },
   reports_by_due: reportSource('due_at'),
   reports_by_delivery: reportSource('delivered_at'),
   improvements_by_logged: {
@@ -219,7 +233,10 @@ export function checkDimensions(defs: Iterable<KpiDefinition>): void {
     const sides =
       m.kind === 'ratio'
         ? [m.numerator, m.denominator]
-        : m.kind === 'backlog' || m.kind === 'lifecycle' || m.kind === 'escalation_closure'
+        : m.kind === 'backlog' ||
+            m.kind === 'lifecycle' ||
+            m.kind === 'escalation_closure' ||
+            m.kind === 'manual'
           ? []
           : [m.of];
     for (const side of sides) {

@@ -36,7 +36,8 @@ export type ImportShape =
   | 'customers'
   | 'enrolments'
   | 'improvements'
-  | 'reports';
+  | 'reports'
+  | 'measurements';
 export const IMPORT_SHAPES: readonly ImportShape[] = [
   'tickets',
   'events',
@@ -47,6 +48,7 @@ export const IMPORT_SHAPES: readonly ImportShape[] = [
   'enrolments',
   'improvements',
   'reports',
+  'measurements',
 ];
 
 /** Survey kinds and their default scales (KPI-DEFINITIONS.md, "Surveys"). */
@@ -349,7 +351,38 @@ export interface ReportRecord {
   team: string | null;
 }
 
+/** Values a manager records for a manual KPI (e.g. SLA reviews held), one per KPI, period and scope. */
+export const MEASUREMENT_FIELDS: readonly FieldSpec[] = [
+  { name: 'kpi', kind: 'text', required: true, description: 'the id of a manual KPI (deskscore kpi --list)' },
+  { name: 'period_start', kind: 'timestamp', description: 'first day the value covers' },
+  {
+    name: 'period_end',
+    kind: 'timestamp',
+    required: true,
+    description: 'last day the value covers (placement)',
+  },
+  { name: 'value', kind: 'score', required: true, description: 'the value' },
+  { name: 'desk', kind: 'text', description: 'scope: a desk (empty for the organisation)' },
+  { name: 'team', kind: 'text', description: 'scope: a team' },
+  { name: 'agent', kind: 'text', description: 'scope: an agent' },
+  { name: 'note', kind: 'text', description: 'why, or what it records' },
+  { name: 'entered_by', kind: 'text', description: 'who recorded it' },
+];
+
+export interface MeasurementRecord {
+  kpi: string;
+  period_start: Date | null;
+  period_end: Date;
+  value: number;
+  desk: string | null;
+  team: string | null;
+  agent: string | null;
+  note: string | null;
+  entered_by: string | null;
+}
+
 export function fieldsOf(shape: ImportShape): readonly FieldSpec[] {
+  if (shape === 'measurements') return MEASUREMENT_FIELDS;
   if (shape === 'reports') return REPORT_FIELDS;
   if (shape === 'improvements') return IMPROVEMENT_FIELDS;
   if (shape === 'customers') return CUSTOMER_FIELDS;

@@ -1,3 +1,4 @@
+import { CATALOGUE } from '../catalogue/index.js';
 import type {
   CustomerRecord,
   EnrolmentRecord,
@@ -5,6 +6,7 @@ import type {
   FieldSpec,
   ImportShape,
   ImprovementRecord,
+  MeasurementRecord,
   QaRatingRecord,
   ReportRecord,
   SnapshotRecord,
@@ -31,7 +33,8 @@ export type CanonicalRecord =
   | CustomerRecord
   | EnrolmentRecord
   | ImprovementRecord
-  | ReportRecord;
+  | ReportRecord
+  | MeasurementRecord;
 export type Converted<T> = { ok: true; record: T } | { ok: false; errors: RowError[] };
 
 function lookup(record: Record<string, unknown>, path: string): unknown {
@@ -161,6 +164,19 @@ export class RecordConverter {
             field: 'implemented_at',
             reason: `${i.implemented_at.toISOString()} is before logged_at`,
           });
+        }
+      } else if (this.shape === 'measurements') {
+        const m = out as unknown as MeasurementRecord;
+        if (CATALOGUE.get(m.kpi)?.source !== 'manual') {
+          const manual = [...CATALOGUE.values()].filter((d) => d.source === 'manual').map((d) => d.id);
+          errors.push({
+            row,
+            field: 'kpi',
+            reason: `"${m.kpi}" is not a manual KPI (manual KPIs: ${manual.join(', ')})`,
+          });
+        }
+        if (m.period_start && m.period_end.getTime() < m.period_start.getTime()) {
+          errors.push({ row, field: 'period_end', reason: 'is before period_start' });
         }
       } else if (this.shape === 'reports') {
         const r = out as unknown as ReportRecord;

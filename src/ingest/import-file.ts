@@ -25,6 +25,7 @@ import {
   ENROLMENT_COLUMNS,
   EVENT_COLUMNS,
   IMPROVEMENT_COLUMNS,
+  MEASUREMENT_COLUMNS,
   QA_RATING_COLUMNS,
   RAW_EVENT_COLUMNS,
   REPORT_COLUMNS,
@@ -227,13 +228,22 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
                     ? await mergeRecords(trx, org.id, importId, stage!, 'improvements', 'improvements')
                     : shape === 'reports'
                       ? await mergeRecords(trx, org.id, importId, stage!, 'reports', 'reports')
-                      : await mergeTickets(
-                          trx,
-                          org.id,
-                          importId,
-                          stage as unknown as Stage<TicketRecord>,
-                          shape!,
-                        );
+                      : shape === 'measurements'
+                        ? await mergeRecords(
+                            trx,
+                            org.id,
+                            importId,
+                            stage!,
+                            'manual_measurements',
+                            'measurements',
+                          )
+                        : await mergeTickets(
+                            trx,
+                            org.id,
+                            importId,
+                            stage as unknown as Stage<TicketRecord>,
+                            shape!,
+                          );
       await stage!.drop();
       const summary = summaryOf(importId, 'succeeded', counts);
       await recordImport(trx, org.id, summary, startedAt);
@@ -379,6 +389,7 @@ const STAGED_COLUMNS = {
   enrolments: ENROLMENT_COLUMNS,
   improvements: IMPROVEMENT_COLUMNS,
   reports: REPORT_COLUMNS,
+  measurements: MEASUREMENT_COLUMNS,
 } as const;
 
 /**

@@ -4,6 +4,7 @@ import {
   type EnrolmentRecord,
   type EventRecord,
   type ImprovementRecord,
+  type MeasurementRecord,
   type QaRatingRecord,
   type ReportRecord,
   type SnapshotRecord,
@@ -254,4 +255,31 @@ const REPORT_VALUE_COLUMNS: ReadonlyArray<RowColumn<ReportRecord>> = [
 export const REPORT_COLUMNS: ReadonlyArray<StagedColumn<ReportRecord>> = [
   ...REPORT_VALUE_COLUMNS,
   { name: 'content_hash', type: 'text', get: (r) => contentHash(REPORT_VALUE_COLUMNS.map((c) => c.get(r))) },
+];
+
+const MEASUREMENT_VALUE_COLUMNS: ReadonlyArray<RowColumn<MeasurementRecord>> = [
+  // One value per KPI, period end and scope: recording it again corrects it.
+  {
+    name: 'id',
+    type: 'text',
+    get: (m) => [m.kpi, m.period_end.toISOString(), m.desk ?? '', m.team ?? '', m.agent ?? ''].join('\u001f'),
+  },
+  { name: 'kpi', type: 'text', get: (m) => m.kpi },
+  { name: 'period_start', type: 'timestamptz', get: (m) => m.period_start },
+  { name: 'period_end', type: 'timestamptz', get: (m) => m.period_end },
+  { name: 'value', type: 'double', get: (m) => m.value },
+  { name: 'desk_id', type: 'text', get: (m) => m.desk },
+  { name: 'team_id', type: 'text', get: (m) => m.team },
+  { name: 'agent_id', type: 'text', get: (m) => m.agent },
+  { name: 'note', type: 'text', get: (m) => m.note },
+  { name: 'entered_by', type: 'text', get: (m) => m.entered_by },
+];
+
+export const MEASUREMENT_COLUMNS: ReadonlyArray<StagedColumn<MeasurementRecord>> = [
+  ...MEASUREMENT_VALUE_COLUMNS,
+  {
+    name: 'content_hash',
+    type: 'text',
+    get: (m) => contentHash(MEASUREMENT_VALUE_COLUMNS.map((c) => c.get(m))),
+  },
 ];

@@ -123,7 +123,8 @@ export type RecordTable =
   | 'customers'
   | 'training_enrolments'
   | 'improvements'
-  | 'reports';
+  | 'reports'
+  | 'manual_measurements';
 
 export async function mergeStage<R>(
   trx: Trx,

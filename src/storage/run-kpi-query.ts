@@ -18,6 +18,7 @@ import {
   compileCount,
   compileEscalationClosure,
   compileLifecycle,
+  compileManual,
   compileNps,
   compileRanks,
   compileStatistic,
@@ -89,8 +90,6 @@ export async function runKpiQuery(
   const q = parseKpiQuery(input);
   const def = registry.get(q.kpi);
   if (!def) throw new KpiQueryError(`unknown KPI "${q.kpi}" (see: deskscore kpi --list)`);
-  if (def.source === 'manual')
-    throw new KpiQueryError(`${def.id} is recorded manually, not computed from data`);
   checkQueryAgainst(def, q);
   let buckets: Bucket[];
   try {
@@ -171,6 +170,13 @@ async function computeCells(
       cells.set(cellKey(r.bucket, r.grp), ratioCell(count, r.n, 100, 'wilson'));
     }
     return { cells, variant: null, emptyCell: ratioCell(0, 0, 100, 'wilson') };
+  }
+  if (m.kind === 'manual') {
+    const { rows } = await compileManual(ctx, def.id).execute(store.db);
+    for (const [key, r] of mapRows(rows, natural)) {
+      cells.set(key, { ...countCell(r.n), value: m.aggregate === 'sum' ? r.total : r.latest });
+    }
+    return { cells, variant: null, emptyCell: countCell(0) };
   }
   if (m.kind === 'nps') {
     const { rows } = await compileNps(ctx, m.of).execute(store.db);

@@ -269,6 +269,22 @@ export interface ReportsTable {
   import_id: number;
 }
 
+export interface ManualMeasurementsTable {
+  org_id: number;
+  id: string;
+  kpi: string;
+  period_start: Date | null;
+  period_end: Date;
+  value: number;
+  desk_id: string | null;
+  team_id: string | null;
+  agent_id: string | null;
+  note: string | null;
+  entered_by: string | null;
+  content_hash: string;
+  import_id: number;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   desks: NamedEntityTable;
@@ -278,6 +294,7 @@ export interface Database {
   training_enrolments: TrainingEnrolmentsTable;
   improvements: ImprovementsTable;
   reports: ReportsTable;
+  manual_measurements: ManualMeasurementsTable;
   tickets: TicketsTable;
   ticket_events: TicketEventsTable;
   imports: ImportsTable;

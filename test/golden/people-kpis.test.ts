@@ -197,3 +197,59 @@ describe.each(ENGINES)('report KPIs on %s (golden)', (engine) => {
     expect(await value('sla_report_accuracy')).toEqual([50, 1, 2]);
   });
 });
+
+/**
+ * Manual values for sla_reviews: the org held 1 review in early March and 2 more in late March; desk
+ * Support recorded 1 in April. March sum = 3, April = 1. A value for a computed KPI is refused.
+ */
+const MEASUREMENTS = `kpi,period_start,period_end,value,desk,note,entered_by
+sla_reviews,2026-03-01,2026-03-15,1,,Quarterly review,maria
+sla_reviews,2026-03-16,2026-03-31,2,,Two policy changes,maria
+sla_reviews,2026-04-01,2026-04-30,1,Support,Desk review,lee
+`;
+
+describe.each(ENGINES)('manual KPIs on %s (golden)', (engine) => {
+  let store: Store;
+  let org: Organization;
+  beforeAll(async () => {
+    store = await freshStore(engine);
+    org = await createOrganization(store.db, { slug: 'manual', timeZone: 'Europe/Madrid' });
+    expect(
+      (await importFile({ store, org, file: files.write('measurements.csv', MEASUREMENTS) })).records?.counts
+        .created,
+    ).toBe(3);
+  });
+  afterAll(async () => store?.close());
+
+  it('sums the recorded values per period, by the last day they cover (in the organisation zone)', async () => {
+    const rows = await runKpiQuery(store, org, CATALOGUE, {
+      kpi: 'sla_reviews',
+      from: '2026-03-01',
+      to: '2026-04-30',
+      grain: 'month',
+    });
+    expect(rows.map((r) => [r.bucket, r.value, r.n])).toEqual([
+      ['2026-03-01', 3, 2],
+      ['2026-04-01', 1, 1],
+    ]);
+    const byDesk = await runKpiQuery(store, org, CATALOGUE, {
+      kpi: 'sla_reviews',
+      from: '2026-04-01',
+      to: '2026-04-30',
+      grain: 'month',
+      by: 'desk',
+    });
+    expect(byDesk.map((r) => [r.desk, r.value])).toEqual([['Support', 1]]);
+  });
+
+  it('refuses values for a KPI that is not manual', async () => {
+    const bad = 'kpi,period_end,value\nfcr_rate,2026-03-31,80\n';
+    const failure = await importFile({ store, org, file: files.write('bad-measurements.csv', bad) }).catch(
+      (e: { summary: { errors: Array<{ field: string; reason: string }> } }) => e.summary,
+    );
+    expect(failure.errors[0]).toMatchObject({
+      field: 'kpi',
+      reason: expect.stringContaining('"fcr_rate" is not a manual KPI (manual KPIs: sla_reviews)'),
+    });
+  });
+});
