@@ -75,6 +75,8 @@ export interface ImportSummary {
   records: { kind: string; counts: MergeCounts } | null;
   errorCount: number;
   errors: ImportError[];
+  /** Things the user should know that did not stop the import (e.g. a mapped JSON path never seen). */
+  warnings: string[];
 }
 
 /** "file, row N, field F: reason"; row 0 stands for the file as a whole. */
@@ -115,6 +117,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
   const fileName = basename(file);
   const startedAt = new Date();
   const errors: ImportError[] = [];
+  const warnings: string[] = [];
   let errorCount = 0;
   let rowsRead = 0;
   let rowsStored = 0;
@@ -142,6 +145,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
     records: null,
     errorCount,
     errors,
+    warnings,
     ...rest,
   });
 
@@ -201,8 +205,9 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
           progress('reading');
         }
       }
-      const unseen = source.format === 'csv' || !converter ? [] : converter.unseenMappedColumns();
-      if (unseen.length > 0) throw new FileLevelError('(mapping)', unseen.join('; '), 0);
+      // A mapped JSON path that no record has is usually a typo, but exports omit optional blocks
+      // (Freshdesk's "stats" without include=stats): say so, and import what is there.
+      if (source.format !== 'csv' && converter) warnings.push(...converter.unseenMappedColumns());
       if (!converter) {
         const header = source.header();
         if (header) await start(header);

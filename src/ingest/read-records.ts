@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Transform } from 'node:stream';
@@ -26,6 +26,22 @@ export interface RecordSource {
 }
 
 export class FileReadError extends Error {}
+
+/** The first non-blank character of a file (reads at most 4 KiB). */
+function firstCharacter(path: string): string | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(4096);
+    const read = readSync(fd, buffer, 0, buffer.length, 0);
+    return buffer
+      .subarray(0, read)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trimStart()[0];
+  } finally {
+    closeSync(fd);
+  }
+}
 
 export function formatOfFile(path: string): FileFormat {
   const ext = extname(path).toLowerCase();
@@ -128,6 +144,18 @@ export function openRecordSource(
   }
 
   async function* jsonRows(): AsyncIterable<SourceRow> {
+    // A file holding one object (an API response for one ticket) is one record.
+    if (!options.records && firstCharacter(path) === '{') {
+      let value: unknown;
+      try {
+        value = JSON.parse(readFileSync(path, 'utf8'));
+      } catch (error) {
+        throw new FileReadError(`not readable JSON: ${(error as Error).message}`);
+      }
+      counter.bytes = totalBytes;
+      yield { row: 1, record: value as Record<string, unknown> };
+      return;
+    }
     const stages: unknown[] = [countingStream(path, counter), jsonParser()];
     if (options.records) stages.push(pick({ filter: options.records }));
     // Numbers stay text, so ids longer than 2^53 keep every digit (values are parsed per field).

@@ -55,6 +55,7 @@ function describe(summary: ImportSummary): string {
       `  events created ${summary.events.created}, updated ${summary.events.updated}, unchanged ${summary.events.unchanged}`,
     );
   }
+  for (const w of summary.warnings) lines.push(`  warning: ${w}`);
   if (summary.errorCount > 0) {
     lines.push(
       `  errors ${summary.errorCount}${summary.errorCount > summary.errors.length ? ` (first ${summary.errors.length} shown)` : ''}:`,
