@@ -24,7 +24,7 @@ function implementedShare(
       kind: 'ratio',
       numerator: {
         source: 'improvements_by_logged',
-        where: [ofKind, { column: 'implemented_at', op: 'not_null' }],
+        where: [ofKind, { column: 'implemented_at', op: 'by_now' }],
       },
       denominator: { source: 'improvements_by_logged', where: [ofKind] },
       scale: 100,

@@ -39,6 +39,7 @@ export const teamPerformanceKpis: KpiDefinitionInput[] = [
       of: { source: 'qa_reviews' },
       column: { value: 'score_pct' },
       statistic: 'mean',
+      bounds: { min: 0, max: 100 },
     },
   },
   {

@@ -42,6 +42,7 @@ export const surveyKpis: KpiDefinitionInput[] = [
       of: { source: 'survey_responses', where: [kind('csat')] },
       column: { value: 'score_std' },
       statistic: 'mean',
+      bounds: { min: 1, max: 5 },
     },
   },
   {
@@ -75,6 +76,7 @@ export const surveyKpis: KpiDefinitionInput[] = [
       of: { source: 'survey_responses', where: [kind('ces')] },
       column: { value: 'score_std' },
       statistic: 'mean',
+      bounds: { min: 1, max: 7 },
     },
   },
   {
@@ -133,6 +135,26 @@ export const surveyKpis: KpiDefinitionInput[] = [
         where: [kind('repurchase'), { column: 'positive', op: 'is_true' }],
       },
       denominator: { source: 'survey_responses', where: [kind('repurchase')] },
+      scale: 100,
+      interval: 'wilson',
+    },
+  },
+  {
+    id: 'ces_low_effort',
+    name: 'CES low-effort share',
+    kra: null,
+    unit: 'percent',
+    direction: 'higher',
+    source: 'computed',
+    minN: SURVEY_MIN_N,
+    description:
+      'Share of CES answers of 5 or more on 1–7 ("% low effort", the CES variant of KPI-DEFINITIONS.md).',
+    placement: 'by response',
+    dimensions: [...SURVEY_DIMENSIONS],
+    measure: {
+      kind: 'ratio',
+      numerator: { source: 'survey_responses', where: [kind('ces'), { column: 'positive', op: 'is_true' }] },
+      denominator: { source: 'survey_responses', where: [kind('ces')] },
       scale: 100,
       interval: 'wilson',
     },

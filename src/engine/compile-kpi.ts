@@ -53,7 +53,7 @@ function groupExpression(ctx: QueryContext): RawBuilder<string | null> {
   return ctx.by ? sql<string>`${sql.ref(`f.${ctx.by}`)}` : sql<null>`CAST(NULL AS text)`;
 }
 
-function compileFilter(f: Filter, columns: ReadonlySet<string>): RawBuilder<boolean> {
+function compileFilter(f: Filter, columns: ReadonlySet<string>, now: Date): RawBuilder<boolean> {
   if (!columns.has(f.column)) throw new Error(`filter on unknown column ${f.column}`);
   const col = sql.ref(`f.${f.column}`);
   switch (f.op) {
@@ -73,8 +73,8 @@ function compileFilter(f: Filter, columns: ReadonlySet<string>): RawBuilder<bool
       return sql<boolean>`${col} = TRUE`;
     case 'is_false':
       return sql<boolean>`${col} = FALSE`;
-    case 'tag':
-      throw new Error('tag filters are not supported on fact tables');
+    case 'by_now':
+      return sql<boolean>`${col} <= ${now}`;
   }
 }
 
@@ -84,7 +84,7 @@ function whereClause(
   columns: ReadonlySet<string>,
 ): RawBuilder<boolean> {
   const parts: RawBuilder<boolean>[] = [sql<boolean>`TRUE`];
-  for (const f of filters) parts.push(compileFilter(f, columns));
+  for (const f of filters) parts.push(compileFilter(f, columns, ctx.now));
   for (const [dim, values] of Object.entries(ctx.where) as Array<[Dimension, string[]]>) {
     parts.push(sql<boolean>`${sql.ref(`f.${dim}`)} IN (${sql.join(values.map((v) => sql`${v}`))})`);
   }
@@ -200,11 +200,11 @@ export function compileLifecycle(
     { name: 'end_at', type: 'timestamptz' as ColumnType, values: buckets.map((b) => b.endUtc) },
   ]);
   return sql<LifecycleRow>`SELECT p.bucket AS bucket, ${groupExpression(ctx)} AS grp, count(*) AS n,
-      count(CASE WHEN f.churned_at IS NULL OR f.churned_at > p.end_at THEN 1 END) AS kept
+      count(CASE WHEN f.churned_at IS NULL OR f.churned_at >= p.end_at THEN 1 END) AS kept
     FROM ${periods} AS p
     JOIN (SELECT c.*, c.desk_id AS desk FROM customers c
           WHERE c.org_id = ${ctx.orgId} AND c.became_customer_at IS NOT NULL) f
-      ON f.became_customer_at <= p.start_at AND (f.churned_at IS NULL OR f.churned_at > p.start_at)
+      ON f.became_customer_at <= p.start_at AND (f.churned_at IS NULL OR f.churned_at >= p.start_at)
     WHERE ${whereClause(ctx, [], new Set())}
     GROUP BY 1, 2`;
 }
@@ -227,7 +227,8 @@ export function compileEscalationClosure(
     FROM ${periods} AS p
     JOIN (SELECT t.*, t.desk_id AS desk, t.escalated_team_id AS team, t.escalated_assignee_id AS agent
           FROM ticket_facts t WHERE t.org_id = ${ctx.orgId} AND t.escalated_at IS NOT NULL) f
-      ON f.escalated_at < p.end_at AND (f.solved_at IS NULL OR f.solved_at >= p.start_at)
+      ON f.escalated_at < p.end_at
+        AND ((f.solved_at IS NULL AND f.status NOT IN ('solved', 'closed')) OR f.solved_at >= p.start_at)
     WHERE ${whereClause(ctx, [], new Set())}
     GROUP BY 1, 2`;
 }

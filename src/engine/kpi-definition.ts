@@ -36,7 +36,8 @@ export type SourceName = (typeof SOURCES)[number];
 
 const filterSchema = z.strictObject({
   column: z.string().regex(/^[a-z][a-z0-9_]*$/),
-  op: z.enum(['eq', 'ne', 'is_null', 'not_null', 'gte', 'lte', 'is_true', 'is_false', 'tag']),
+  /** `by_now`: not null and not after the query's "now". */
+  op: z.enum(['eq', 'ne', 'is_null', 'not_null', 'gte', 'lte', 'is_true', 'is_false', 'by_now']),
   value: z.union([z.string(), z.number(), z.boolean()]).optional(),
 });
 export type Filter = z.infer<typeof filterSchema>;
@@ -79,6 +80,8 @@ const measureSchema = z.discriminatedUnion('kind', [
       })
       .or(z.strictObject({ value: z.string().regex(/^[a-z][a-z0-9_]*$/) })),
     statistic: z.enum(['median', 'mean', 'p90']),
+    /** The range values can take (a score scale): intervals are clipped to it. */
+    bounds: z.strictObject({ min: z.number(), max: z.number() }).optional(),
   }),
   z.strictObject({ kind: z.literal('backlog') }),
   /** 100 × (promoters − detractors) ÷ responses, with the NPS variance interval. */

@@ -97,7 +97,11 @@ function slaSource(onlyBreached: boolean): SourceSpec {
 
 const SURVEY_DIMENSIONS: ReadonlySet<Dimension> = new Set(['desk', 'team', 'agent', 'channel']);
 
-/** Surveys placed by their answer or by their sending; credited to the agent and team the row names. */
+/**
+ * Surveys placed by their answer or by their sending. Credited to the agent, team and desk the row
+ * names; when it names none but names a ticket, to the ticket's assignee and team at its final solve
+ * (else at creation), as KPI-DEFINITIONS.md attributes ratings.
+ */
 function surveySource(time: 'responded_at' | 'sent_at'): SourceSpec {
   return {
     columns: new Set([
@@ -111,13 +115,12 @@ function surveySource(time: 'responded_at' | 'sent_at'): SourceSpec {
       'channel',
     ]),
     dimensions: SURVEY_DIMENSIONS,
-    rows: (
-      orgId,
-      start,
-      end,
-    ) => sql`(SELECT s.*, ${sql.ref(`s.${time}`)} AS placed_at, s.desk_id AS desk, s.team_id AS team,
-        s.agent_id AS agent
+    rows: (orgId, start, end) => sql`(SELECT s.*, ${sql.ref(`s.${time}`)} AS placed_at,
+        coalesce(s.desk_id, t.desk_id) AS desk,
+        coalesce(s.team_id, t.solved_team_id, t.created_team_id) AS team,
+        coalesce(s.agent_id, t.solved_assignee_id, t.created_assignee_id) AS agent
       FROM surveys s
+      LEFT JOIN ticket_facts t ON t.org_id = s.org_id AND t.ticket_id = s.ticket_id
       WHERE s.org_id = ${orgId} AND ${sql.ref(`s.${time}`)} >= ${start} AND ${sql.ref(`s.${time}`)} < ${end})`,
     countExpression: COUNT_ROWS,
   };

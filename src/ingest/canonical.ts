@@ -17,6 +17,7 @@ export type FieldKind =
   | 'snapshot_key'
   | 'survey_kind'
   | 'score'
+  | 'number'
   | 'polarity'
   | 'improvement_kind';
 
@@ -152,8 +153,8 @@ export const SURVEY_FIELDS: readonly FieldSpec[] = [
     kind: 'score',
     description: 'the answer: CSAT 1–5, NPS/eNPS 0–10, CES 1–7, repurchase yes/no (or 1/0)',
   },
-  { name: 'scale_min', kind: 'score', description: 'lowest possible answer (default per kind)' },
-  { name: 'scale_max', kind: 'score', description: 'highest possible answer (default per kind)' },
+  { name: 'scale_min', kind: 'number', description: 'lowest possible answer (default per kind)' },
+  { name: 'scale_max', kind: 'number', description: 'highest possible answer (default per kind)' },
   {
     name: 'polarity',
     kind: 'polarity',
@@ -201,10 +202,10 @@ export const QA_RATING_FIELDS: readonly FieldSpec[] = [
     required: true,
     description: 'scorecard category, e.g. Tone or Accuracy',
   },
-  { name: 'rating', kind: 'score', description: 'the selected rating; empty when the category is N/A' },
-  { name: 'scale_min', kind: 'score', description: 'lowest rating of the category (default 0)' },
-  { name: 'scale_max', kind: 'score', description: 'highest rating of the category (default 1)' },
-  { name: 'weight', kind: 'score', description: 'category weight within the review (default 1)' },
+  { name: 'rating', kind: 'number', description: 'the selected rating; empty when the category is N/A' },
+  { name: 'scale_min', kind: 'number', description: 'lowest rating of the category (default 0)' },
+  { name: 'scale_max', kind: 'number', description: 'highest rating of the category (default 1)' },
+  { name: 'weight', kind: 'number', description: 'category weight within the review (default 1)' },
   {
     name: 'critical',
     kind: 'boolean',
@@ -269,7 +270,7 @@ export const ENROLMENT_FIELDS: readonly FieldSpec[] = [
   { name: 'enrolled_at', kind: 'timestamp', description: 'when the agent was enrolled' },
   { name: 'due_at', kind: 'timestamp', required: true, description: 'when the course is due (placement)' },
   { name: 'completed_at', kind: 'timestamp', description: 'when it was completed; empty while not' },
-  { name: 'score', kind: 'score', description: 'assessment score, if any' },
+  { name: 'score', kind: 'number', description: 'assessment score, if any' },
 ];
 
 export interface EnrolmentRecord {
@@ -283,6 +284,8 @@ export interface EnrolmentRecord {
   due_at: Date;
   completed_at: Date | null;
   score: number | null;
+  /** Completed by the end of the due date in the organisation's zone; set by validation. */
+  completed_on_time?: boolean;
 }
 
 /** What an improvement item came from (KRAs 6, 8, 9 and 10). */
@@ -361,7 +364,7 @@ export const MEASUREMENT_FIELDS: readonly FieldSpec[] = [
     required: true,
     description: 'last day the value covers (placement)',
   },
-  { name: 'value', kind: 'score', required: true, description: 'the value' },
+  { name: 'value', kind: 'number', required: true, description: 'the value' },
   { name: 'desk', kind: 'text', description: 'scope: a desk (empty for the organisation)' },
   { name: 'team', kind: 'text', description: 'scope: a team' },
   { name: 'agent', kind: 'text', description: 'scope: an agent' },

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { CATALOGUE } from '../catalogue/index.js';
 import type {
   CustomerRecord,
@@ -63,6 +64,7 @@ export class RecordConverter {
   private readonly plans: FieldPlan[];
   private readonly missing: Set<string>;
   private readonly seen = new Set<string>();
+  private readonly timeZone: string;
   readonly shape: ImportShape;
 
   constructor(
@@ -72,6 +74,7 @@ export class RecordConverter {
     this.shape = mapping.shape;
     this.missing = new Set(mapping.missing);
     const timeZone = mapping.timeZone ?? orgTimeZone;
+    this.timeZone = timeZone;
     this.plans = fieldsOf(mapping.shape).map((spec) => ({
       spec,
       source: mapping.columns[spec.name],
@@ -167,6 +170,12 @@ export class RecordConverter {
         }
       } else if (this.shape === 'measurements') {
         const m = out as unknown as MeasurementRecord;
+        const unit = CATALOGUE.get(m.kpi)?.unit;
+        if (unit === 'count' && m.value < 0)
+          errors.push({ row, field: 'value', reason: `${m.value} is a negative count` });
+        if (unit === 'percent' && (m.value < 0 || m.value > 100)) {
+          errors.push({ row, field: 'value', reason: `${m.value} is not a percentage 0–100` });
+        }
         if (CATALOGUE.get(m.kpi)?.source !== 'manual') {
           const manual = [...CATALOGUE.values()].filter((d) => d.source === 'manual').map((d) => d.id);
           errors.push({
@@ -188,6 +197,11 @@ export class RecordConverter {
         if (e.enrolled_at && e.due_at.getTime() < e.enrolled_at.getTime()) {
           errors.push({ row, field: 'due_at', reason: `${e.due_at.toISOString()} is before enrolled_at` });
         }
+        // "Completed by their due date": any time on the due day (in the source zone) is on time.
+        const dueDayEnd = DateTime.fromJSDate(e.due_at, { zone: this.timeZone })
+          .startOf('day')
+          .plus({ days: 1 });
+        e.completed_on_time = e.completed_at !== null && e.completed_at.getTime() < dueDayEnd.toMillis();
       } else applyTicketRules(out as unknown as TicketRecord, row, errors);
     }
     if (errors.length > 0) return { ok: false, errors };
@@ -198,7 +212,7 @@ export class RecordConverter {
   private prefixIds(out: Record<string, unknown>): void {
     const prefix = this.mapping.idPrefix;
     if (!prefix) return;
-    for (const field of ['id', 'ticket_id', 'event_id']) {
+    for (const field of ['id', 'ticket_id', 'event_id', 'review_id']) {
       if (typeof out[field] === 'string') out[field] = prefix + out[field];
     }
   }
@@ -270,6 +284,16 @@ function applySurveyRules(s: SurveyRecord, row: number, errors: RowError[]): voi
   if (s.scale_min >= s.scale_max) {
     errors.push({ row, field: 'scale_max', reason: `must be above scale_min (${s.scale_min})` });
     return;
+  }
+  // NPS bands (9–10, 0–6) and yes/no only exist on their own scales; answers there are whole points.
+  if (
+    (s.kind === 'nps' || s.kind === 'enps' || s.kind === 'repurchase') &&
+    (s.scale_min !== scale.min || s.scale_max !== scale.max)
+  ) {
+    errors.push({ row, field: 'scale_max', reason: `a ${s.kind} answer is on ${scale.min}–${scale.max}` });
+  }
+  if (s.score !== null && s.kind !== 'ces' && !Number.isInteger(s.score)) {
+    errors.push({ row, field: 'score', reason: `${s.score} is not a whole point of the scale` });
   }
   if (s.sent_at === null && s.responded_at === null) {
     errors.push({ row, field: 'sent_at', reason: 'a survey needs sent_at, responded_at or both' });

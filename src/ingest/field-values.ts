@@ -75,9 +75,15 @@ const parsePolarity = oneOf(
 
 const parseImprovementKind = oneOf(
   IMPROVEMENT_KINDS,
-  { feedback: 'insight', report: 'report_action', tool: 'tool_feedback', prevention: 'prevention_action' },
+  { report: 'report_action', tool: 'tool_feedback', prevention: 'prevention_action' },
   'improvement kind',
 );
+
+/** A plain decimal number (negative allowed). */
+function parseNumber(raw: string): Parsed<number> {
+  const text = raw.trim();
+  return /^-?\d+(\.\d+)?$/.test(text) ? ok(Number(text)) : fail(`"${raw}" is not a number`);
+}
 
 /** A survey answer: a plain number, or yes/no (1/0) for yes-or-no questions. */
 function parseScore(raw: string): Parsed<number> {
@@ -207,6 +213,8 @@ export function parseFieldValue(kind: FieldKind, raw: unknown, ctx: ParseContext
       return parseSurveyKind(text);
     case 'score':
       return parseScore(text);
+    case 'number':
+      return parseNumber(text);
     case 'polarity':
       return parsePolarity(text);
     case 'improvement_kind':

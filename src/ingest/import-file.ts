@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { Store } from '../storage/database.js';
 import {
   addDimensions,
+  dropRatingsMissingFrom,
   type MergeCounts,
   markChangedTickets,
   materialiseTicketsFromEvents,
@@ -418,6 +419,7 @@ async function mergeRecords<R>(
 }
 
 async function mergeQaRatings<R>(trx: Trx, orgId: number, importId: number, stage: Stage<R>) {
+  await dropRatingsMissingFrom(trx, stage, orgId);
   const merged = await mergeRecords(trx, orgId, importId, stage, 'qa_ratings', 'qa ratings');
   await recomputeQaReviews(trx, stage, orgId);
   return merged;

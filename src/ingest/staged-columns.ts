@@ -95,16 +95,28 @@ export function standardScore(s: SurveyRecord): number | null {
 }
 
 /**
- * A favourable answer: CSAT top-2-box (4–5), NPS/eNPS promoter (9–10), CES low effort (≥ 5 of 7),
- * repurchase yes. Detractor: NPS/eNPS 0–6. Computed once, on the standard scale.
+ * A favourable answer: CSAT top-2-box (the scale's two highest points, 4–5 on 1–5), NPS/eNPS promoter
+ * (9–10), CES low effort (≥ 5 of 7, other CES scales mapped onto 1–7), repurchase yes. Detractor:
+ * NPS/eNPS 0–6. NPS, eNPS and repurchase are refused on other scales at import.
  */
 export function surveyOutcome(s: SurveyRecord): { positive: boolean | null; detractor: boolean | null } {
   const x = standardScore(s);
-  if (x === null) return { positive: null, detractor: null };
-  const nps = s.kind === 'nps' || s.kind === 'enps';
-  const threshold: Record<SurveyRecord['kind'], number> = { csat: 4, nps: 9, enps: 9, ces: 5, repurchase: 1 };
-  // Rescaled answers may carry float noise: compare with a small tolerance.
-  return { positive: x >= threshold[s.kind] - 1e-9, detractor: nps ? x <= 6 + 1e-9 : null };
+  if (x === null || s.score === null || s.scale_min === null || s.scale_max === null) {
+    return { positive: null, detractor: null };
+  }
+  const oriented = s.polarity === 'lower_better' ? s.scale_min + s.scale_max - s.score : s.score;
+  switch (s.kind) {
+    case 'csat':
+      return { positive: oriented >= s.scale_max - 1, detractor: null };
+    case 'nps':
+    case 'enps':
+      return { positive: x >= 9, detractor: x <= 6 };
+    case 'ces':
+      // Rescaled answers may carry float noise.
+      return { positive: x >= 5 - 1e-9, detractor: null };
+    case 'repurchase':
+      return { positive: x === 1, detractor: null };
+  }
 }
 
 const SURVEY_VALUE_COLUMNS: ReadonlyArray<RowColumn<SurveyRecord>> = [
@@ -197,12 +209,7 @@ const ENROLMENT_VALUE_COLUMNS: ReadonlyArray<RowColumn<EnrolmentRecord>> = [
   { name: 'due_at', type: 'timestamptz', get: (e) => e.due_at },
   { name: 'completed_at', type: 'timestamptz', get: (e) => e.completed_at },
   { name: 'score', type: 'double', get: (e) => e.score },
-  // "Completed by the due date" (KPI-DEFINITIONS.md, training completion), fixed at import.
-  {
-    name: 'completed_on_time',
-    type: 'boolean',
-    get: (e) => e.completed_at !== null && e.completed_at.getTime() <= e.due_at.getTime(),
-  },
+  { name: 'completed_on_time', type: 'boolean', get: (e) => e.completed_on_time ?? false },
 ];
 
 export const ENROLMENT_COLUMNS: ReadonlyArray<StagedColumn<EnrolmentRecord>> = [

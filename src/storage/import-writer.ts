@@ -196,10 +196,10 @@ export async function addDimensions<R>(
     SELECT DISTINCT ${org}, ${desk}, ${desk} FROM ${s} WHERE ${desk} IS NOT NULL
     ON CONFLICT DO NOTHING`.execute(trx);
   await sql`INSERT INTO teams (org_id, id, name, desk_id)
-    SELECT ${org}, ${team}, ${team}, max(${desk}) FROM ${s} WHERE ${team} IS NOT NULL GROUP BY ${team}
+    SELECT ${org}, ${team}, ${team}, max(${stage.dialect.binaryOrder(desk)}) FROM ${s} WHERE ${team} IS NOT NULL GROUP BY ${team}
     ON CONFLICT DO NOTHING`.execute(trx);
   await sql`INSERT INTO agents (org_id, id, name, team_id)
-    SELECT ${org}, ${agent}, ${agent}, max(${team}) FROM ${s} WHERE ${agent} IS NOT NULL GROUP BY ${agent}
+    SELECT ${org}, ${agent}, ${agent}, max(${stage.dialect.binaryOrder(team)}) FROM ${s} WHERE ${agent} IS NOT NULL GROUP BY ${agent}
     ON CONFLICT DO NOTHING`.execute(trx);
   await sql`INSERT INTO customers (org_id, id, name)
     SELECT DISTINCT ${org}, ${customer}, ${customer} FROM ${s} WHERE ${customer} IS NOT NULL
@@ -282,14 +282,22 @@ export async function materialiseTicketsFromEvents<C, R>(
  * Recomputes the reviews a stage of ratings touched: review score = weighted mean of the category
  * scores that are not N/A; a critical category below 0.5 makes the review 0 (KPI-DEFINITIONS.md, "QA").
  */
+/** A file that holds a review holds all of it: stored ratings of those reviews that the file lacks go. */
+export async function dropRatingsMissingFrom<R>(trx: Trx, ratings: Stage<R>, orgId: number): Promise<void> {
+  await sql`DELETE FROM qa_ratings WHERE org_id = ${orgId}
+    AND review_id IN (SELECT review_id FROM ${ratings.table})
+    AND id NOT IN (SELECT id FROM ${ratings.table})`.execute(trx);
+}
+
 export async function recomputeQaReviews<R>(trx: Trx, ratings: Stage<R>, orgId: number): Promise<void> {
+  const text = (column: string) => ratings.dialect.binaryOrder(sql.ref(`r.${column}`));
   const touched = sql`SELECT DISTINCT review_id FROM ${ratings.table}`;
   await sql`DELETE FROM qa_reviews WHERE org_id = ${orgId} AND id IN (${touched})`.execute(trx);
   const applies = sql`NOT r.na`;
   await sql`INSERT INTO qa_reviews (org_id, id, reviewed_at, agent_id, team_id, desk_id, ticket_id, reviewer, scorecard,
       score_pct, critical_failed)
-    SELECT r.org_id, r.review_id, max(r.reviewed_at), max(r.agent_id), max(r.team_id), max(r.desk_id), max(r.ticket_id),
-      max(r.reviewer), max(r.scorecard),
+    SELECT r.org_id, r.review_id, max(r.reviewed_at), max(${text('agent_id')}), max(${text('team_id')}), max(${text('desk_id')}), max(${text('ticket_id')}),
+      max(${text('reviewer')}), max(${text('scorecard')}),
       CASE
         WHEN count(CASE WHEN r.critical AND ${applies} AND r.category_score < 0.5 THEN 1 END) > 0 THEN 0
         WHEN sum(CASE WHEN ${applies} THEN r.weight END) > 0

@@ -219,7 +219,14 @@ async function computeCells(
   }
   for (const [key, s] of stats) {
     const input: StatisticInput = { ...s, ranked: ranked.get(key) ?? new Map() };
-    cells.set(key, statisticCell(input, statistic));
+    const cell = statisticCell(input, statistic);
+    if (cell.interval && m.bounds) {
+      cell.interval = {
+        low: Math.max(m.bounds.min, cell.interval.low),
+        high: Math.min(m.bounds.max, cell.interval.high),
+      };
+    }
+    cells.set(key, cell);
   }
   const variant = `${statistic}${'value' in m.column ? '' : `, ${clock}`}`;
   return {

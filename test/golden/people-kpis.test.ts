@@ -11,11 +11,11 @@ const files = scratchDir();
 afterAll(() => files.cleanup());
 
 /**
- * Customers (UTC). Active at the start of March (1 Mar 00:00): C1, C2, C3, C4 (C4 churned in March),
- * C6 (churned exactly at 1 Apr 00:00 = the end of March: lost in March). C5 joined and left within March:
- * in neither. C7 joined in March: not in March's cohort, but in April's. C8 churned in February.
- * March: 5 active at start, 3 kept → retention 60 %, churn 40 %. April: C1, C2, C3, C7 active at
- * start, C3 lost in April → retention 75 %, churn 25 %.
+ * Customers (UTC); a period is [start, end), like every other placement. Active at the start of March
+ * (1 Mar 00:00): C1, C2, C3, C4 (churned 10 Mar), C6 (churned at 1 Apr 00:00, which belongs to April).
+ * C5 joined and left within March: in neither. C7 joined in March: in April's cohort only. C8 left in
+ * February. March: 5 active at start, 4 still active at its end → retention 80 %, churn 20 %.
+ * April: C1, C2, C3, C6, C7 at start; C6 (1 Apr) and C3 (15 Apr) lost → retention 60 %, churn 40 %.
  */
 const CUSTOMERS = dedent(`
   id,name,became_customer_at,churned_at
@@ -42,6 +42,7 @@ const ENROLMENTS = dedent(`
   E4,ana,Alpha,Refunds,product,2026-02-01T00:00:00Z,2026-03-20T00:00:00Z,2026-03-01T09:00:00Z
   E5,cy,Beta,Macros,technology,2026-02-01T00:00:00Z,2026-03-31T17:00:00Z,2026-03-31T17:00:00Z
   E6,ana,Alpha,Macros,technology,2026-03-01T00:00:00Z,2026-04-10T00:00:00Z,
+  E7,cy,Beta,Refunds,product,2026-03-01,2026-04-20,2026-04-20T15:00:00Z
 `);
 
 describe.each(ENGINES)('customer and training KPIs on %s (golden)', (engine) => {
@@ -57,7 +58,7 @@ describe.each(ENGINES)('customer and training KPIs on %s (golden)', (engine) => 
     expect(
       (await importFile({ store, org, file: files.write('enrolments.csv', ENROLMENTS) })).records?.counts
         .created,
-    ).toBe(6);
+    ).toBe(7);
   });
   afterAll(async () => store?.close());
   const q = (kpi: string, to = '2026-04-30') =>
@@ -67,12 +68,12 @@ describe.each(ENGINES)('customer and training KPIs on %s (golden)', (engine) => 
     const retention = await q('retention_rate');
     const churn = await q('churn_rate');
     expect(retention.map((r) => [r.bucket, r.value, r.numerator, r.denominator])).toEqual([
-      ['2026-03-01', 60, 3, 5],
-      ['2026-04-01', 75, 3, 4],
+      ['2026-03-01', 80, 4, 5],
+      ['2026-04-01', 60, 3, 5],
     ]);
     expect(churn.map((r) => [r.bucket, r.value, r.numerator, r.denominator])).toEqual([
-      ['2026-03-01', 40, 2, 5],
-      ['2026-04-01', 25, 1, 4],
+      ['2026-03-01', 20, 1, 5],
+      ['2026-04-01', 40, 2, 5],
     ]);
   });
 
@@ -82,6 +83,14 @@ describe.each(ENGINES)('customer and training KPIs on %s (golden)', (engine) => 
     expect([march!.value, march!.numerator, march!.denominator, march!.ci_low, march!.ci_high]).toEqual([
       60, 3, 5, 23.07, 88.24,
     ]);
+    // E7 is due on 20 April (a date) and was completed that afternoon: on time. E6 was never completed.
+    const [april] = await runKpiQuery(store, org, CATALOGUE, {
+      kpi: 'training_completion',
+      from: '2026-04-01',
+      to: '2026-04-30',
+      grain: 'month',
+    });
+    expect([april!.numerator, april!.denominator]).toEqual([1, 2]);
     const [tech] = await q('tech_training_completion', '2026-03-31');
     expect([tech!.value, tech!.numerator, tech!.denominator]).toEqual([66.67, 2, 3]);
     const byAgent = await runKpiQuery(store, org, CATALOGUE, {
@@ -117,15 +126,17 @@ describe.each(ENGINES)('customer and training KPIs on %s (golden)', (engine) => 
 /**
  * Improvement items logged in March: insights I1 (implemented 20 Mar), I2 (not), I3 (implemented in
  * April, so "now implemented"); a report action R1 implemented; tool feedback T1 not; a prevention
- * action P1 implemented. Insights: 2 / 3 = 66.67 %; reports 1/1; tools 0/1; prevention 1/1.
+ * action P1 implemented and P2 planned for 2099. Insights: 2 / 3 = 66.67 %; reports 1/1; tools 0/1;
+ * prevention 1/2.
  */
 const IMPROVEMENTS = `id,kind,title,logged_at,implemented_at,team
 I1,insight,Explain refunds better,2026-03-02T10:00:00Z,2026-03-20T10:00:00Z,Alpha
 I2,insight,Faster callbacks,2026-03-05T10:00:00Z,,Alpha
-I3,feedback,Weekend chat,2026-03-09T10:00:00Z,2026-04-03T10:00:00Z,Beta
+I3,insight,Weekend chat,2026-03-09T10:00:00Z,2026-04-03T10:00:00Z,Beta
 R1,report_action,Fix SLA report,2026-03-10T10:00:00Z,2026-03-11T10:00:00Z,
 T1,tool_feedback,CRM search is slow,2026-03-12T10:00:00Z,,
 P1,prevention,Status page alerts,2026-03-13T10:00:00Z,2026-03-30T10:00:00Z,
+P2,prevention,Second region,2026-03-14T10:00:00Z,2099-01-01T00:00:00Z,
 `;
 
 describe.each(ENGINES)('improvement KPIs on %s (golden)', (engine) => {
@@ -137,7 +148,7 @@ describe.each(ENGINES)('improvement KPIs on %s (golden)', (engine) => {
     expect(
       (await importFile({ store, org, file: files.write('improvements.csv', IMPROVEMENTS) })).records?.counts
         .created,
-    ).toBe(6);
+    ).toBe(7);
   });
   afterAll(async () => store?.close());
 
@@ -154,7 +165,8 @@ describe.each(ENGINES)('improvement KPIs on %s (golden)', (engine) => {
     expect(await value('insights_implemented')).toEqual([66.67, 2, 3]);
     expect(await value('report_actions_implemented')).toEqual([100, 1, 1]);
     expect(await value('tool_feedback_implemented')).toEqual([0, 0, 1]);
-    expect(await value('prevention_actions_done')).toEqual([100, 1, 1]);
+    // P2 says it will be implemented in 2099: not implemented now.
+    expect(await value('prevention_actions_done')).toEqual([50, 1, 2]);
   });
 });
 
@@ -242,7 +254,13 @@ describe.each(ENGINES)('manual KPIs on %s (golden)', (engine) => {
     expect(byDesk.map((r) => [r.desk, r.value])).toEqual([['Support', 1]]);
   });
 
-  it('refuses values for a KPI that is not manual', async () => {
+  it('refuses values for a KPI that is not manual, and negative counts', async () => {
+    const negative = await importFile({
+      store,
+      org,
+      file: files.write('neg.csv', 'kpi,period_end,value\nsla_reviews,2026-03-31,-3\n'),
+    }).catch((e: { summary: { errors: Array<{ field: string; reason: string }> } }) => e.summary);
+    expect(negative.errors[0]).toMatchObject({ field: 'value', reason: '-3 is a negative count' });
     const bad = 'kpi,period_end,value\nfcr_rate,2026-03-31,80\n';
     const failure = await importFile({ store, org, file: files.write('bad-measurements.csv', bad) }).catch(
       (e: { summary: { errors: Array<{ field: string; reason: string }> } }) => e.summary,

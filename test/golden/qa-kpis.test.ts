@@ -88,14 +88,21 @@ describe.each(ENGINES)('QA score on %s (golden)', (engine) => {
     expect(await store.db.selectFrom('customers').selectAll().execute()).toEqual([]);
   });
 
-  it('a corrected rating re-scores its review and nothing else', async () => {
+  it('a file that holds a review replaces all its ratings, and re-scores it', async () => {
     const fix = dedent(`
       review_id,reviewed_at,category,rating,scale_min,scale_max,weight,critical,na,agent,team
       Q2,2026-04-03T10:00:00Z,Compliance,1,0,1,1,true,,bo,Beta
     `);
     const summary = await importFile({ store, org, file: files.write('qa-fix.csv', fix) });
     expect(summary.records?.counts).toEqual({ created: 0, updated: 1, unchanged: 0 });
-    // Q2 is now (1.0 + 1.0) / 2 = 100; April IQS = (91.67 + 100) / 2 = 95.83.
+    // The file holds only Compliance for Q2, so Q2's Tone rating goes: Q2 = 1.0 → 100.
+    // April IQS = (91.67 + 100) / 2 = 95.83.
+    const q2 = await store.db
+      .selectFrom('qa_ratings')
+      .select('category')
+      .where('review_id', '=', 'Q2')
+      .execute();
+    expect(q2).toEqual([{ category: 'Compliance' }]);
     const [, april] = await runKpiQuery(store, org, CATALOGUE, {
       kpi: 'qa_score',
       from: '2026-03-01',

@@ -149,6 +149,38 @@ describe.each(ENGINES)('survey KPIs on %s (golden)', (engine) => {
     expect(again.records).toEqual({ kind: 'surveys', counts: { created: 0, updated: 0, unchanged: 135 } });
   });
 
+  it('top-2-box on another CSAT scale is its two highest points; NPS and yes/no keep their own scales', async () => {
+    const other = await createOrganization(store.db, {
+      slug: `scales-${Math.random().toString(36).slice(2, 8)}`,
+      timeZone: 'UTC',
+    });
+    const csv = surveysCsv([
+      ['s10', 'csat', '2026-03-10T08:00:00Z', '2026-03-10T09:00:00Z', '10', 'ana', '0,10,'],
+      ['s9', 'csat', '2026-03-10T08:00:00Z', '2026-03-10T09:00:00Z', '9', 'ana', '0,10,'],
+      ['s8', 'csat', '2026-03-10T08:00:00Z', '2026-03-10T09:00:00Z', '8', 'ana', '0,10,'],
+    ]);
+    await importFile({ store, org: other, file: files.write('csat10.csv', csv) });
+    // On 0–10 the top two boxes are 9 and 10: 2 of 3.
+    const [row] = await runKpiQuery(store, other, CATALOGUE, {
+      kpi: 'csat',
+      from: '2026-03-01',
+      to: '2026-03-31',
+      grain: 'month',
+    });
+    expect([row!.numerator, row!.denominator]).toEqual([2, 3]);
+    const bad = surveysCsv([
+      ['n1', 'nps', '2026-03-10T08:00:00Z', '2026-03-10T09:00:00Z', '5', 'ana', '1,5,'],
+      ['n2', 'nps', '2026-03-10T08:00:00Z', '2026-03-10T09:00:00Z', '6.5'],
+    ]);
+    const failure = await importFile({ store, org: other, file: files.write('bad-nps.csv', bad) }).catch(
+      (e: ImportFailedError) => e.summary,
+    );
+    expect(failure.errors.map((e) => [e.row, e.field, e.reason])).toEqual([
+      [2, 'scale_max', 'a nps answer is on 0–10'],
+      [3, 'score', '6.5 is not a whole point of the scale'],
+    ]);
+  });
+
   it('refuses scores outside the scale and answers without a score, naming row and field', async () => {
     const bad = surveysCsv([
       ['x1', 'csat', '2026-03-10T08:00:00Z', '2026-03-10T09:00:00Z', '6'],
