@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerKpiCommand } from './commands/kpi.js';
 import { registerMigrateCommand } from './commands/migrate.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerMigrateCommand(program, globals);
   registerKpiCommand(program, globals);
   registerSettingsCommands(program, globals);
+  registerDemoCommand(program, globals);
   // Subcommands inherit the exit override so usage errors reach the handler below.
   const override = (cmd: Command) => {
     cmd.exitOverride();
