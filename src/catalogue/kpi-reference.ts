@@ -17,6 +17,7 @@ const SOURCE_WORDS: Record<Side['source'], string> = {
   reports_by_due: 'reports, placed by their due time',
   reports_by_delivery: 'reports, placed by when they were issued',
   measurements: 'values recorded by people, placed by the last day they cover',
+  tool_periods: 'tools per period (seats, active users, downtime), placed by the period start',
   backlog: 'open tickets at the end of each period',
 };
 
@@ -51,6 +52,8 @@ function formula(m: Measure): string[] {
       return [
         `recorded by people (the measurements import): the ${m.aggregate === 'sum' ? 'sum of the values' : 'latest value'} recorded for the period`,
       ];
+    case 'sum_ratio':
+      return [`${m.scale} × Σ \`${m.numerator}\` ÷ Σ \`${m.denominator}\` over ${side(m.of)}; no interval`];
     case 'nps':
       return [
         `100 × (promoters 9–10 − detractors 0–6) ÷ responses, over ${side(m.of)}`,

@@ -198,6 +198,7 @@ export function generateDemo(options: DemoOptions, sink: DemoSink): { plan: Demo
       improvements: 0,
       reports: 0,
       measurements: 0,
+      tool_periods: 0,
     },
   };
   const emit = (file: DemoFile, values: readonly Cell[]) => {
@@ -518,6 +519,7 @@ export function generateDemo(options: DemoOptions, sink: DemoSink): { plan: Demo
   generateImprovements(seed, plan, monthsInRange, cutoff, emit);
   generateReports(seed, days, cutoff, emit);
   generateMeasurements(plan, monthsInRange, cutoff, emit);
+  generateToolPeriods(seed, plan, monthsInRange, cutoff, emit);
   return { plan, counts };
 }
 
@@ -1011,6 +1013,39 @@ function generateMeasurements(plan: DemoPlan, months: readonly DateTime[], cutof
         afterCrisis ? `monthly review; extra review after the ${major.name}` : 'monthly review',
         'Head of Support',
       ]);
+    }
+  }
+}
+
+const DEMO_TOOLS = [
+  { tool: 'Helpdesk', seats: 70 },
+  { tool: 'Telephony', seats: 25 },
+  { tool: 'CRM', seats: 70 },
+  { tool: 'Knowledge base', seats: 70 },
+] as const;
+
+/**
+ * Monthly seats, active users and downtime per tool (KRA 8). Adoption is high but not full; downtime
+ * is a few minutes a month, except telephony during the major crisis.
+ */
+function generateToolPeriods(
+  seed: number,
+  plan: DemoPlan,
+  months: readonly DateTime[],
+  cutoff: number,
+  emit: Emit,
+) {
+  const rng = Random.stream(seed, 'tools');
+  const major = plan.incidents.find((i) => i.major)!;
+  for (const month of months) {
+    if (month.toMillis() >= cutoff) continue;
+    const next = month.plus({ months: 1 });
+    const end = next.toMillis() <= cutoff ? next : DateTime.fromMillis(cutoff, { zone: month.zone });
+    const crisisMonth = major.start.slice(0, 7) === month.toFormat('yyyy-MM');
+    for (const t of DEMO_TOOLS) {
+      const active = Math.round(t.seats * rng.uniform(0.78, 0.97));
+      const down = t.tool === 'Telephony' && crisisMonth ? 240 : rng.chance(0.4) ? rng.int(5, 45) : 0;
+      emit('tool_periods', [t.tool, month.toISODate(), end.toISODate(), t.seats, active, down]);
     }
   }
 }

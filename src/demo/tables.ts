@@ -80,6 +80,7 @@ export const DEMO_FILES = {
   improvements: ['id', 'kind', 'title', 'logged_at', 'implemented_at', 'owner', 'team', 'desk', 'related_to'],
   reports: ['id', 'report', 'due_at', 'delivered_at', 'corrected_at', 'desk', 'team'],
   measurements: ['kpi', 'period_start', 'period_end', 'value', 'desk', 'team', 'agent', 'note', 'entered_by'],
+  tool_periods: ['tool', 'period_start', 'period_end', 'licensed_seats', 'active_users', 'downtime_minutes'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type DemoFile = keyof typeof DEMO_FILES;

@@ -249,6 +249,28 @@ export function compileManual(ctx: QueryContext, kpi: string): RawBuilder<Manual
     GROUP BY 1, 2`;
 }
 
+export interface SumsRow extends CountRow {
+  num: number | null;
+  den: number | null;
+}
+
+/** Rows, and the sums of two columns, per bucket and group. */
+export function compileSums(
+  ctx: QueryContext,
+  side: Side,
+  numerator: string,
+  denominator: string,
+): RawBuilder<SumsRow> {
+  const spec = sourceOf(side);
+  for (const c of [numerator, denominator])
+    if (!spec.columns.has(c)) throw new Error(`sum of unknown column ${c}`);
+  return sql<SumsRow>`SELECT ${bucketExpression(ctx)} AS bucket, ${groupExpression(ctx)} AS grp, count(*) AS n,
+      sum(${sql.ref(`f.${numerator}`)}) AS num, sum(${sql.ref(`f.${denominator}`)}) AS den
+    FROM ${spec.rows(ctx.orgId, ctx.start, ctx.end, ctx.now)} f
+    WHERE ${whereClause(ctx, side.where, spec.columns)}
+    GROUP BY 1, 2`;
+}
+
 /** The numerator and denominator sides of a ratio for the chosen variant. */
 export function ratioSides(
   def: KpiDefinition,

@@ -30,6 +30,7 @@ export const SOURCES = [
   'reports_by_due',
   'reports_by_delivery',
   'measurements',
+  'tool_periods',
   'backlog',
 ] as const;
 export type SourceName = (typeof SOURCES)[number];
@@ -95,6 +96,14 @@ const measureSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('escalation_closure') }),
   /** A manual KPI: the values people recorded, summed over the period or the latest one. */
   z.strictObject({ kind: z.literal('manual'), aggregate: z.enum(['sum', 'latest']) }),
+  /** scale × Σ numerator column ÷ Σ denominator column (e.g. seat-weighted adoption); no interval. */
+  z.strictObject({
+    kind: z.literal('sum_ratio'),
+    of: sideSchema,
+    numerator: z.string().regex(/^[a-z][a-z0-9_]*$/),
+    denominator: z.string().regex(/^[a-z][a-z0-9_]*$/),
+    scale: z.number().positive(),
+  }),
 ]);
 export type Measure = z.infer<typeof measureSchema>;
 

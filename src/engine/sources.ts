@@ -142,6 +142,15 @@ function reportSource(time: 'due_at' | 'delivered_at'): SourceSpec {
 }
 
 export const SOURCE_SPECS: Record<Exclude<SourceName, 'backlog'>, SourceSpec> = {
+  // A tool's period belongs where it starts (its end is the next period's start).
+  tool_periods: {
+    columns: new Set(['tool', 'licensed_seats', 'active_users', 'seat_minutes', 'seat_downtime_minutes']),
+    dimensions: new Set(),
+    rows: (orgId, start, end) => sql`(SELECT p.*, p.period_start AS placed_at
+      FROM tool_periods p
+      WHERE p.org_id = ${orgId} AND p.period_start >= ${start} AND p.period_start < ${end})`,
+    countExpression: COUNT_ROWS,
+  },
   // Recorded values of manual KPIs, placed by the last day they cover.
   measurements: {
     columns: new Set(['kpi', 'value']),

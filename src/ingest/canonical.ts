@@ -38,7 +38,8 @@ export type ImportShape =
   | 'enrolments'
   | 'improvements'
   | 'reports'
-  | 'measurements';
+  | 'measurements'
+  | 'tool_periods';
 export const IMPORT_SHAPES: readonly ImportShape[] = [
   'tickets',
   'events',
@@ -50,6 +51,7 @@ export const IMPORT_SHAPES: readonly ImportShape[] = [
   'improvements',
   'reports',
   'measurements',
+  'tool_periods',
 ];
 
 /** Survey kinds and their default scales (KPI-DEFINITIONS.md, "Surveys"). */
@@ -384,7 +386,41 @@ export interface MeasurementRecord {
   entered_by: string | null;
 }
 
+/** One tool over one period: seats, active users and downtime (KRA 8). */
+export const TOOL_PERIOD_FIELDS: readonly FieldSpec[] = [
+  { name: 'tool', kind: 'text', required: true, description: 'the tool (helpdesk, telephony, CRM, …)' },
+  { name: 'period_start', kind: 'timestamp', required: true, description: 'start of the period' },
+  {
+    name: 'period_end',
+    kind: 'timestamp',
+    required: true,
+    description: 'end of the period (exclusive; placement)',
+  },
+  { name: 'licensed_seats', kind: 'number', required: true, description: 'seats paid for' },
+  {
+    name: 'active_users',
+    kind: 'number',
+    required: true,
+    description: 'distinct users active in the period',
+  },
+  {
+    name: 'downtime_minutes',
+    kind: 'number',
+    description: 'minutes the tool was down in the period (default 0)',
+  },
+];
+
+export interface ToolPeriodRecord {
+  tool: string;
+  period_start: Date;
+  period_end: Date;
+  licensed_seats: number;
+  active_users: number;
+  downtime_minutes: number | null;
+}
+
 export function fieldsOf(shape: ImportShape): readonly FieldSpec[] {
+  if (shape === 'tool_periods') return TOOL_PERIOD_FIELDS;
   if (shape === 'measurements') return MEASUREMENT_FIELDS;
   if (shape === 'reports') return REPORT_FIELDS;
   if (shape === 'improvements') return IMPROVEMENT_FIELDS;

@@ -13,6 +13,7 @@ import type {
   SnapshotRecord,
   SurveyRecord,
   TicketRecord,
+  ToolPeriodRecord,
 } from './canonical.js';
 import { fieldsOf, SURVEY_SCALES } from './canonical.js';
 import { type ParseContext, parseFieldValue } from './field-values.js';
@@ -35,7 +36,8 @@ export type CanonicalRecord =
   | EnrolmentRecord
   | ImprovementRecord
   | ReportRecord
-  | MeasurementRecord;
+  | MeasurementRecord
+  | ToolPeriodRecord;
 export type Converted<T> = { ok: true; record: T } | { ok: false; errors: RowError[] };
 
 function lookup(record: Record<string, unknown>, path: string): unknown {
@@ -186,6 +188,20 @@ export class RecordConverter {
         }
         if (m.period_start && m.period_end.getTime() < m.period_start.getTime()) {
           errors.push({ row, field: 'period_end', reason: 'is before period_start' });
+        }
+      } else if (this.shape === 'tool_periods') {
+        const t = out as unknown as ToolPeriodRecord;
+        t.downtime_minutes ??= 0;
+        const minutes = (t.period_end.getTime() - t.period_start.getTime()) / 60_000;
+        if (minutes <= 0) errors.push({ row, field: 'period_end', reason: 'must be after period_start' });
+        if (t.licensed_seats <= 0) errors.push({ row, field: 'licensed_seats', reason: 'must be above 0' });
+        if (t.active_users < 0) errors.push({ row, field: 'active_users', reason: 'cannot be negative' });
+        if (t.downtime_minutes < 0 || t.downtime_minutes > minutes) {
+          errors.push({
+            row,
+            field: 'downtime_minutes',
+            reason: `must lie between 0 and the period's ${minutes} minutes`,
+          });
         }
       } else if (this.shape === 'reports') {
         const r = out as unknown as ReportRecord;

@@ -33,6 +33,7 @@ import {
   type StagedEvent,
   SURVEY_COLUMNS,
   TICKET_COLUMNS,
+  TOOL_PERIOD_COLUMNS,
 } from './staged-columns.js';
 
 export interface ImportError {
@@ -219,37 +220,15 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       rowsStored += batch.length;
       progress('merging');
 
+      const record = RECORD_SHAPES[shape!];
       const counts =
         shape === 'events'
           ? await mergeEvents(trx, store, org.id, importId, stage as unknown as Stage<StagedEvent>)
-          : shape === 'surveys'
-            ? await mergeRecords(trx, org.id, importId, stage!, 'surveys', 'surveys')
-            : shape === 'qa_ratings'
-              ? await mergeQaRatings(trx, org.id, importId, stage!)
-              : shape === 'customers'
-                ? await mergeRecords(trx, org.id, importId, stage!, 'customers', 'customers')
-                : shape === 'enrolments'
-                  ? await mergeRecords(trx, org.id, importId, stage!, 'training_enrolments', 'enrolments')
-                  : shape === 'improvements'
-                    ? await mergeRecords(trx, org.id, importId, stage!, 'improvements', 'improvements')
-                    : shape === 'reports'
-                      ? await mergeRecords(trx, org.id, importId, stage!, 'reports', 'reports')
-                      : shape === 'measurements'
-                        ? await mergeRecords(
-                            trx,
-                            org.id,
-                            importId,
-                            stage!,
-                            'manual_measurements',
-                            'measurements',
-                          )
-                        : await mergeTickets(
-                            trx,
-                            org.id,
-                            importId,
-                            stage as unknown as Stage<TicketRecord>,
-                            shape!,
-                          );
+          : shape === 'qa_ratings'
+            ? await mergeQaRatings(trx, org.id, importId, stage!)
+            : record
+              ? await mergeRecords(trx, org.id, importId, stage!, record.table, record.kind)
+              : await mergeTickets(trx, org.id, importId, stage as unknown as Stage<TicketRecord>, shape!);
       await stage!.drop();
       const summary = summaryOf(importId, 'succeeded', counts);
       await recordImport(trx, org.id, summary, startedAt);
@@ -385,6 +364,17 @@ async function mergeEvents(
   return { tickets: { ...rebuilt, unchanged: rebuilt.unchanged + ticketsInFile - rebuiltCount }, events };
 }
 
+/** Shapes stored one record per source id, and where. */
+const RECORD_SHAPES: Partial<Record<ImportShape, { table: RecordTable; kind: string }>> = {
+  surveys: { table: 'surveys', kind: 'surveys' },
+  customers: { table: 'customers', kind: 'customers' },
+  enrolments: { table: 'training_enrolments', kind: 'enrolments' },
+  improvements: { table: 'improvements', kind: 'improvements' },
+  reports: { table: 'reports', kind: 'reports' },
+  measurements: { table: 'manual_measurements', kind: 'measurements' },
+  tool_periods: { table: 'tool_periods', kind: 'tool periods' },
+};
+
 const STAGED_COLUMNS = {
   tickets: TICKET_COLUMNS,
   snapshots: TICKET_COLUMNS,
@@ -396,6 +386,7 @@ const STAGED_COLUMNS = {
   improvements: IMPROVEMENT_COLUMNS,
   reports: REPORT_COLUMNS,
   measurements: MEASUREMENT_COLUMNS,
+  tool_periods: TOOL_PERIOD_COLUMNS,
 } as const;
 
 /**

@@ -11,6 +11,7 @@ import {
   SURVEY_SCALES,
   type SurveyRecord,
   type TicketRecord,
+  type ToolPeriodRecord,
 } from './canonical.js';
 
 /** Tags are stored space-separated with a space at each end, so `LIKE '% tag %'` finds a whole tag. */
@@ -288,5 +289,36 @@ export const MEASUREMENT_COLUMNS: ReadonlyArray<StagedColumn<MeasurementRecord>>
     name: 'content_hash',
     type: 'text',
     get: (m) => contentHash(MEASUREMENT_VALUE_COLUMNS.map((c) => c.get(m))),
+  },
+];
+
+const TOOL_PERIOD_VALUE_COLUMNS: ReadonlyArray<RowColumn<ToolPeriodRecord>> = [
+  // One row per tool and period: a corrected file replaces it.
+  {
+    name: 'id',
+    type: 'text',
+    get: (t) => `${t.tool}\u001f${t.period_start.toISOString()}\u001f${t.period_end.toISOString()}`,
+  },
+  { name: 'tool', type: 'text', get: (t) => t.tool },
+  { name: 'period_start', type: 'timestamptz', get: (t) => t.period_start },
+  { name: 'period_end', type: 'timestamptz', get: (t) => t.period_end },
+  { name: 'licensed_seats', type: 'double', get: (t) => t.licensed_seats },
+  { name: 'active_users', type: 'double', get: (t) => t.active_users },
+  { name: 'downtime_minutes', type: 'double', get: (t) => t.downtime_minutes ?? 0 },
+  // Seat-weighted downtime (KPI-DEFINITIONS.md): seats × minutes, summed over tools by the KPI.
+  {
+    name: 'seat_minutes',
+    type: 'double',
+    get: (t) => (t.licensed_seats * (t.period_end.getTime() - t.period_start.getTime())) / 60_000,
+  },
+  { name: 'seat_downtime_minutes', type: 'double', get: (t) => t.licensed_seats * (t.downtime_minutes ?? 0) },
+];
+
+export const TOOL_PERIOD_COLUMNS: ReadonlyArray<StagedColumn<ToolPeriodRecord>> = [
+  ...TOOL_PERIOD_VALUE_COLUMNS,
+  {
+    name: 'content_hash',
+    type: 'text',
+    get: (t) => contentHash(TOOL_PERIOD_VALUE_COLUMNS.map((c) => c.get(t))),
   },
 ];

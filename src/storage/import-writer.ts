@@ -124,7 +124,8 @@ export type RecordTable =
   | 'training_enrolments'
   | 'improvements'
   | 'reports'
-  | 'manual_measurements';
+  | 'manual_measurements'
+  | 'tool_periods';
 
 export async function mergeStage<R>(
   trx: Trx,

@@ -22,6 +22,7 @@ import {
   compileNps,
   compileRanks,
   compileStatistic,
+  compileSums,
   type QueryContext,
   ratioSides,
 } from '../engine/compile-kpi.js';
@@ -175,6 +176,20 @@ async function computeCells(
     const { rows } = await compileManual(ctx, def.id).execute(store.db);
     for (const [key, r] of mapRows(rows, natural)) {
       cells.set(key, { ...countCell(r.n), value: m.aggregate === 'sum' ? r.total : r.latest });
+    }
+    return { cells, variant: null, emptyCell: countCell(0) };
+  }
+  if (m.kind === 'sum_ratio') {
+    const { rows } = await compileSums(ctx, m.of, m.numerator, m.denominator).execute(store.db);
+    for (const [key, r] of mapRows(rows, natural)) {
+      const den = r.den ?? 0;
+      cells.set(key, {
+        value: den > 0 ? ((r.num ?? 0) / den) * m.scale : null,
+        n: r.n,
+        numerator: r.num,
+        denominator: r.den,
+        interval: null,
+      });
     }
     return { cells, variant: null, emptyCell: countCell(0) };
   }

@@ -285,6 +285,21 @@ export interface ManualMeasurementsTable {
   import_id: number;
 }
 
+export interface ToolPeriodsTable {
+  org_id: number;
+  id: string;
+  tool: string;
+  period_start: Date;
+  period_end: Date;
+  licensed_seats: number;
+  active_users: number;
+  downtime_minutes: number;
+  seat_minutes: number;
+  seat_downtime_minutes: number;
+  content_hash: string;
+  import_id: number;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   desks: NamedEntityTable;
@@ -295,6 +310,7 @@ export interface Database {
   improvements: ImprovementsTable;
   reports: ReportsTable;
   manual_measurements: ManualMeasurementsTable;
+  tool_periods: ToolPeriodsTable;
   tickets: TicketsTable;
   ticket_events: TicketEventsTable;
   imports: ImportsTable;

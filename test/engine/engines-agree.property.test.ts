@@ -170,5 +170,6 @@ describe.skipIf(!postgresAvailable)('DuckDB and PostgreSQL agree on random event
       }),
       { numRuns: 3, seed: 20261123, endOnFailure: true },
     );
-  });
+    // Three histories × every KPI × 6 grains × 6 group-bys on two engines: about a minute on 2 cores.
+  }, 300_000);
 });

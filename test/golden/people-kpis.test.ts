@@ -271,3 +271,53 @@ describe.each(ENGINES)('manual KPIs on %s (golden)', (engine) => {
     });
   });
 });
+
+/**
+ * Tools in March (UTC, 31 days = 44,640 minutes): the helpdesk with 50 seats, 40 active users and
+ * 60 minutes down; telephony with 10 seats, 10 active, never down.
+ * Adoption = (40 + 10) / (50 + 10) = 83.33 %. Downtime, seat-weighted = (50 × 60 + 10 × 0) /
+ * (60 × 44,640) = 3,000 / 2,678,400 = 0.112 % → 0.11.
+ */
+const TOOLS = `tool,period_start,period_end,licensed_seats,active_users,downtime_minutes
+Helpdesk,2026-03-01,2026-04-01,50,40,60
+Telephony,2026-03-01,2026-04-01,10,10,
+`;
+
+describe.each(ENGINES)('technology KPIs on %s (golden)', (engine) => {
+  let store: Store;
+  let org: Organization;
+  beforeAll(async () => {
+    store = await freshStore(engine);
+    org = await createOrganization(store.db, { slug: 'tools', timeZone: 'UTC' });
+    expect(
+      (await importFile({ store, org, file: files.write('tools.csv', TOOLS) })).records?.counts.created,
+    ).toBe(2);
+  });
+  afterAll(async () => store?.close());
+
+  it('adoption and downtime are seat-weighted over tools, each period placed by its start', async () => {
+    const value = async (kpi: string) => {
+      const [row] = await runKpiQuery(store, org, CATALOGUE, {
+        kpi,
+        from: '2026-03-01',
+        to: '2026-03-31',
+        grain: 'month',
+      });
+      return [row!.value, row!.numerator, row!.denominator, row!.n];
+    };
+    expect(await value('tool_adoption')).toEqual([83.33, 50, 60, 2]);
+    expect(await value('downtime_pct')).toEqual([0.11, 3000, 2678400, 2]);
+  });
+
+  it('refuses more downtime than the period has', async () => {
+    const bad =
+      'tool,period_start,period_end,licensed_seats,active_users,downtime_minutes\nCRM,2026-03-01,2026-03-02,5,5,2000\n';
+    const failure = await importFile({ store, org, file: files.write('bad-tools.csv', bad) }).catch(
+      (e: { summary: { errors: Array<{ field: string; reason: string }> } }) => e.summary,
+    );
+    expect(failure.errors[0]).toMatchObject({
+      field: 'downtime_minutes',
+      reason: "must lie between 0 and the period's 1440 minutes",
+    });
+  });
+});
