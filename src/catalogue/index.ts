@@ -7,6 +7,7 @@ import { processImprovementKpis } from './kra-03-process-improvement.js';
 import { escalationManagementKpis } from './kra-04-escalation-management.js';
 import { slaAdherenceKpis } from './kra-07-sla-adherence.js';
 import { technologyUtilisationKpis } from './kra-08-technology-utilisation.js';
+import { crisisManagementKpis } from './kra-09-crisis-management.js';
 import { reportingAnalyticsKpis } from './kra-10-reporting-analytics.js';
 import { supportOperationsKpis } from './support-operations.js';
 import { surveyKpis } from './survey-kpis.js';
@@ -21,6 +22,7 @@ export const CATALOGUE: ReadonlyMap<string, KpiDefinition> = loadDefinitions([
   ...escalationManagementKpis,
   ...slaAdherenceKpis,
   ...technologyUtilisationKpis,
+  ...crisisManagementKpis,
   ...reportingAnalyticsKpis,
   ...supportOperationsKpis,
   ...surveyKpis,

@@ -18,6 +18,7 @@ const SOURCE_WORDS: Record<Side['source'], string> = {
   reports_by_delivery: 'reports, placed by when they were issued',
   measurements: 'values recorded by people, placed by the last day they cover',
   tool_periods: 'tools per period (seats, active users, downtime), placed by the period start',
+  crises_by_resolved: 'crises, placed by when they were resolved',
   backlog: 'open tickets at the end of each period',
 };
 

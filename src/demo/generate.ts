@@ -199,6 +199,7 @@ export function generateDemo(options: DemoOptions, sink: DemoSink): { plan: Demo
       reports: 0,
       measurements: 0,
       tool_periods: 0,
+      crises: 0,
     },
   };
   const emit = (file: DemoFile, values: readonly Cell[]) => {
@@ -520,6 +521,7 @@ export function generateDemo(options: DemoOptions, sink: DemoSink): { plan: Demo
   generateReports(seed, days, cutoff, emit);
   generateMeasurements(plan, monthsInRange, cutoff, emit);
   generateToolPeriods(seed, plan, monthsInRange, cutoff, emit);
+  generateCrises(seed, plan, cutoff, emit);
   return { plan, counts };
 }
 
@@ -1048,4 +1050,36 @@ function generateToolPeriods(
       emit('tool_periods', [t.tool, month.toISODate(), end.toISODate(), t.seats, active, down]);
     }
   }
+}
+
+/**
+ * The incidents as crises: the major one lasts most of its days, smaller ones hours. Status updates
+ * go out roughly hourly; now and then one is late, and the major crisis misses a few overnight.
+ */
+function generateCrises(seed: number, plan: DemoPlan, cutoff: number, emit: Emit) {
+  const rng = Random.stream(seed, 'crises');
+  plan.incidents.forEach((incident, i) => {
+    const start = DateTime.fromISO(incident.start, { zone: DEMO_TIME_ZONE }).set({
+      hour: 9,
+      minute: rng.int(0, 59),
+    });
+    const hours = incident.major ? incident.days * 24 - rng.int(6, 14) : rng.int(2, 9);
+    const resolved = start.plus({ hours, minutes: rng.int(0, 59) });
+    if (resolved.toMillis() >= cutoff) return;
+    const updates: string[] = [];
+    let at = start.plus({ minutes: rng.int(10, incident.major ? 28 : 45) });
+    while (at < resolved) {
+      const overnight = incident.major && (at.hour < 7 || at.hour >= 23);
+      if (!overnight || rng.chance(0.3)) updates.push(at.toUTC().toISO({ suppressMilliseconds: true })!);
+      at = at.plus({ minutes: rng.chance(0.15) ? rng.int(61, 95) : rng.int(40, 60) });
+    }
+    emit('crises', [
+      `CR${i + 1}`,
+      incident.name,
+      start.toUTC().toISO()!,
+      resolved.toUTC().toISO()!,
+      incident.desk,
+      updates.join(' '),
+    ]);
+  });
 }

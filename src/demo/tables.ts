@@ -81,6 +81,7 @@ export const DEMO_FILES = {
   reports: ['id', 'report', 'due_at', 'delivered_at', 'corrected_at', 'desk', 'team'],
   measurements: ['kpi', 'period_start', 'period_end', 'value', 'desk', 'team', 'agent', 'note', 'entered_by'],
   tool_periods: ['tool', 'period_start', 'period_end', 'licensed_seats', 'active_users', 'downtime_minutes'],
+  crises: ['id', 'title', 'started_at', 'resolved_at', 'desk', 'updates'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type DemoFile = keyof typeof DEMO_FILES;

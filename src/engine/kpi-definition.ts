@@ -31,6 +31,7 @@ export const SOURCES = [
   'reports_by_delivery',
   'measurements',
   'tool_periods',
+  'crises_by_resolved',
   'backlog',
 ] as const;
 export type SourceName = (typeof SOURCES)[number];

@@ -142,6 +142,14 @@ function reportSource(time: 'due_at' | 'delivered_at'): SourceSpec {
 }
 
 export const SOURCE_SPECS: Record<Exclude<SourceName, 'backlog'>, SourceSpec> = {
+  crises_by_resolved: {
+    columns: new Set(['resolution_seconds', 'updates_required', 'updates_on_time']),
+    dimensions: new Set(['desk']),
+    rows: (orgId, start, end) => sql`(SELECT c.*, c.resolved_at AS placed_at, c.desk_id AS desk
+      FROM crises c
+      WHERE c.org_id = ${orgId} AND c.resolved_at >= ${start} AND c.resolved_at < ${end})`,
+    countExpression: COUNT_ROWS,
+  },
   // A tool's period belongs where it starts (its end is the next period's start).
   tool_periods: {
     columns: new Set(['tool', 'licensed_seats', 'active_users', 'seat_minutes', 'seat_downtime_minutes']),

@@ -19,7 +19,8 @@ export type FieldKind =
   | 'score'
   | 'number'
   | 'polarity'
-  | 'improvement_kind';
+  | 'improvement_kind'
+  | 'timestamps';
 
 export interface FieldSpec {
   name: string;
@@ -39,7 +40,8 @@ export type ImportShape =
   | 'improvements'
   | 'reports'
   | 'measurements'
-  | 'tool_periods';
+  | 'tool_periods'
+  | 'crises';
 export const IMPORT_SHAPES: readonly ImportShape[] = [
   'tickets',
   'events',
@@ -52,6 +54,7 @@ export const IMPORT_SHAPES: readonly ImportShape[] = [
   'reports',
   'measurements',
   'tool_periods',
+  'crises',
 ];
 
 /** Survey kinds and their default scales (KPI-DEFINITIONS.md, "Surveys"). */
@@ -419,7 +422,31 @@ export interface ToolPeriodRecord {
   downtime_minutes: number | null;
 }
 
+/** Crises (major incidents): when they started and were resolved, the scope hit, the updates sent. */
+export const CRISIS_FIELDS: readonly FieldSpec[] = [
+  { name: 'id', kind: 'text', required: true, description: "the crisis's id" },
+  { name: 'title', kind: 'text', description: 'what happened' },
+  { name: 'started_at', kind: 'timestamp', required: true, description: 'when it started' },
+  { name: 'resolved_at', kind: 'timestamp', description: 'when it was resolved; empty while ongoing' },
+  { name: 'desk', kind: 'text', description: 'the desk affected (empty: the whole organisation)' },
+  {
+    name: 'updates',
+    kind: 'timestamps',
+    description: 'when status updates were sent: timestamps separated by spaces, commas or semicolons',
+  },
+];
+
+export interface CrisisRecord {
+  id: string;
+  title: string | null;
+  started_at: Date;
+  resolved_at: Date | null;
+  desk: string | null;
+  updates: Date[];
+}
+
 export function fieldsOf(shape: ImportShape): readonly FieldSpec[] {
+  if (shape === 'crises') return CRISIS_FIELDS;
   if (shape === 'tool_periods') return TOOL_PERIOD_FIELDS;
   if (shape === 'measurements') return MEASUREMENT_FIELDS;
   if (shape === 'reports') return REPORT_FIELDS;

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { CATALOGUE } from '../catalogue/index.js';
 import type {
+  CrisisRecord,
   CustomerRecord,
   EnrolmentRecord,
   EventRecord,
@@ -37,7 +38,8 @@ export type CanonicalRecord =
   | ImprovementRecord
   | ReportRecord
   | MeasurementRecord
-  | ToolPeriodRecord;
+  | ToolPeriodRecord
+  | CrisisRecord;
 export type Converted<T> = { ok: true; record: T } | { ok: false; errors: RowError[] };
 
 function lookup(record: Record<string, unknown>, path: string): unknown {
@@ -141,7 +143,7 @@ export class RecordConverter {
       }
       if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) {
         if (plan.spec.required) errors.push({ row, field, reason: 'is required but missing' });
-        out[field] = plan.spec.kind === 'tags' ? [] : null;
+        out[field] = plan.spec.kind === 'tags' || plan.spec.kind === 'timestamps' ? [] : null;
         continue;
       }
       const parsed = parseFieldValue(plan.spec.kind, raw, plan.ctx);
@@ -188,6 +190,14 @@ export class RecordConverter {
         }
         if (m.period_start && m.period_end.getTime() < m.period_start.getTime()) {
           errors.push({ row, field: 'period_end', reason: 'is before period_start' });
+        }
+      } else if (this.shape === 'crises') {
+        const c = out as unknown as CrisisRecord;
+        if (c.resolved_at && c.resolved_at.getTime() < c.started_at.getTime()) {
+          errors.push({ row, field: 'resolved_at', reason: 'is before started_at' });
+        }
+        if (c.updates.some((u) => u.getTime() < c.started_at.getTime())) {
+          errors.push({ row, field: 'updates', reason: 'an update was sent before the crisis started' });
         }
       } else if (this.shape === 'tool_periods') {
         const t = out as unknown as ToolPeriodRecord;

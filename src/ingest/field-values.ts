@@ -219,5 +219,14 @@ export function parseFieldValue(kind: FieldKind, raw: unknown, ctx: ParseContext
       return parsePolarity(text);
     case 'improvement_kind':
       return parseImprovementKind(text);
+    case 'timestamps': {
+      const out: Date[] = [];
+      for (const part of text.split(/[\s,;]+/).filter(Boolean)) {
+        const at = parseTimestamp(part, ctx);
+        if (!at.ok) return at;
+        out.push(at.value);
+      }
+      return ok(out.sort((a, b) => a.getTime() - b.getTime()));
+    }
   }
 }

@@ -22,6 +22,7 @@ import { type CanonicalRecord, RecordConverter } from './convert-record.js';
 import { defaultMapping, detectShape, type Mapping } from './mapping.js';
 import { FileReadError, openRecordSource } from './read-records.js';
 import {
+  CRISIS_COLUMNS,
   CUSTOMER_COLUMNS,
   ENROLMENT_COLUMNS,
   EVENT_COLUMNS,
@@ -373,6 +374,7 @@ const RECORD_SHAPES: Partial<Record<ImportShape, { table: RecordTable; kind: str
   reports: { table: 'reports', kind: 'reports' },
   measurements: { table: 'manual_measurements', kind: 'measurements' },
   tool_periods: { table: 'tool_periods', kind: 'tool periods' },
+  crises: { table: 'crises', kind: 'crises' },
 };
 
 const STAGED_COLUMNS = {
@@ -387,6 +389,7 @@ const STAGED_COLUMNS = {
   reports: REPORT_COLUMNS,
   measurements: MEASUREMENT_COLUMNS,
   tool_periods: TOOL_PERIOD_COLUMNS,
+  crises: CRISIS_COLUMNS,
 } as const;
 
 /**

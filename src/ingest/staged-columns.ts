@@ -1,5 +1,7 @@
+import { crisisUpdatesOnTime } from '../derive/crisis-updates.js';
 import { contentHash, type RowColumn, type StagedColumn } from '../storage/import-writer.js';
 import {
+  type CrisisRecord,
   type CustomerRecord,
   type EnrolmentRecord,
   type EventRecord,
@@ -320,5 +322,35 @@ export const TOOL_PERIOD_COLUMNS: ReadonlyArray<StagedColumn<ToolPeriodRecord>> 
     name: 'content_hash',
     type: 'text',
     get: (t) => contentHash(TOOL_PERIOD_VALUE_COLUMNS.map((c) => c.get(t))),
+  },
+];
+
+function updatesOf(c: CrisisRecord) {
+  return c.resolved_at ? crisisUpdatesOnTime(c.started_at, c.resolved_at, c.updates) : null;
+}
+
+const CRISIS_VALUE_COLUMNS: ReadonlyArray<RowColumn<CrisisRecord>> = [
+  { name: 'id', type: 'text', get: (c) => c.id },
+  { name: 'title', type: 'text', get: (c) => c.title },
+  { name: 'started_at', type: 'timestamptz', get: (c) => c.started_at },
+  { name: 'resolved_at', type: 'timestamptz', get: (c) => c.resolved_at },
+  { name: 'desk_id', type: 'text', get: (c) => c.desk },
+  { name: 'updates', type: 'text', get: (c) => c.updates.map((u) => u.toISOString()).join(' ') },
+  {
+    name: 'resolution_seconds',
+    type: 'double',
+    get: (c) => (c.resolved_at ? (c.resolved_at.getTime() - c.started_at.getTime()) / 1000 : null),
+  },
+  // Fixed at import with the default schedule (first update within 30 min, then hourly).
+  { name: 'updates_required', type: 'integer', get: (c) => updatesOf(c)?.required ?? null },
+  { name: 'updates_on_time', type: 'integer', get: (c) => updatesOf(c)?.onTime ?? null },
+];
+
+export const CRISIS_COLUMNS: ReadonlyArray<StagedColumn<CrisisRecord>> = [
+  ...CRISIS_VALUE_COLUMNS,
+  {
+    name: 'content_hash',
+    type: 'text',
+    get: (c) => contentHash(CRISIS_VALUE_COLUMNS.map((col) => col.get(c))),
   },
 ];

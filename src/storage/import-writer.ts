@@ -125,7 +125,8 @@ export type RecordTable =
   | 'improvements'
   | 'reports'
   | 'manual_measurements'
-  | 'tool_periods';
+  | 'tool_periods'
+  | 'crises';
 
 export async function mergeStage<R>(
   trx: Trx,

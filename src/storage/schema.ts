@@ -300,6 +300,22 @@ export interface ToolPeriodsTable {
   import_id: number;
 }
 
+export interface CrisesTable {
+  org_id: number;
+  id: string;
+  title: string | null;
+  started_at: Date;
+  resolved_at: Date | null;
+  desk_id: string | null;
+  /** ISO timestamps of the status updates, space-separated. */
+  updates: string;
+  resolution_seconds: number | null;
+  updates_required: number | null;
+  updates_on_time: number | null;
+  content_hash: string;
+  import_id: number;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   desks: NamedEntityTable;
@@ -311,6 +327,7 @@ export interface Database {
   reports: ReportsTable;
   manual_measurements: ManualMeasurementsTable;
   tool_periods: ToolPeriodsTable;
+  crises: CrisesTable;
   tickets: TicketsTable;
   ticket_events: TicketEventsTable;
   imports: ImportsTable;

@@ -321,3 +321,61 @@ describe.each(ENGINES)('technology KPIs on %s (golden)', (engine) => {
     });
   });
 });
+
+/**
+ * Crises in March (UTC). A: 10:00 → 13:10; updates due 10:30, 11:30, 12:30; sent 10:20 (meets 10:30)
+ * and 11:45 (meets 12:30); 11:30 missed → 2 of 3. B: 09:00 → 09:20, resolved before an update was due
+ * → 0 of 0. C: 08:00 → 10:00, due 08:30 and 09:30; its only update, 08:35, is late for 08:30 and meets
+ * 09:30 → 1 of 2. On time: (2 + 0 + 1) / (3 + 0 + 2) = 60 %. Resolution times 11,400, 1,200 and 7,200 s
+ * → median 7,200. D is still ongoing: in neither.
+ */
+const CRISES = `id,title,started_at,resolved_at,desk,updates
+A,Payments outage,2026-03-10T10:00:00Z,2026-03-10T13:10:00Z,Payments,2026-03-10T10:20:00Z 2026-03-10T11:45:00Z
+B,Login blip,2026-03-12T09:00:00Z,2026-03-12T09:20:00Z,Accounts,
+C,Email delays,2026-03-20T08:00:00Z,2026-03-20T10:00:00Z,Payments,2026-03-20T08:35:00Z
+D,Slow search,2026-03-30T08:00:00Z,,Accounts,2026-03-30T08:10:00Z
+`;
+
+describe.each(ENGINES)('crisis KPIs on %s (golden)', (engine) => {
+  let store: Store;
+  let org: Organization;
+  beforeAll(async () => {
+    store = await freshStore(engine);
+    org = await createOrganization(store.db, { slug: 'crises', timeZone: 'UTC' });
+    expect(
+      (await importFile({ store, org, file: files.write('crises.csv', CRISES) })).records?.counts.created,
+    ).toBe(4);
+  });
+  afterAll(async () => store?.close());
+
+  it('resolution time and on-time status updates, placed by resolution', async () => {
+    const q = async (kpi: string) =>
+      (
+        await runKpiQuery(store, org, CATALOGUE, {
+          kpi,
+          from: '2026-03-01',
+          to: '2026-03-31',
+          grain: 'month',
+        })
+      )[0]!;
+    expect(await q('crisis_resolution_time')).toMatchObject({ value: 7200, n: 3, significant: true });
+    expect(await q('crisis_updates_on_time')).toMatchObject({
+      value: 60,
+      numerator: 3,
+      denominator: 5,
+      n: 3,
+    });
+    const byDesk = await runKpiQuery(store, org, CATALOGUE, {
+      kpi: 'crisis_updates_on_time',
+      from: '2026-03-01',
+      to: '2026-03-31',
+      grain: 'month',
+      by: 'desk',
+    });
+    // Accounts: B needs no update (0 of 0 → no value); Payments: A and C → 3 of 5.
+    expect(byDesk.map((r) => [r.desk, r.value, r.numerator, r.denominator])).toEqual([
+      ['Accounts', null, 0, 0],
+      ['Payments', 60, 3, 5],
+    ]);
+  });
+});

@@ -8,6 +8,7 @@ import * as improvements from './0006_improvements.js';
 import * as reports from './0007_reports.js';
 import * as manualMeasurements from './0008_manual_measurements.js';
 import * as toolPeriods from './0009_tool_periods.js';
+import * as crises from './0010_crises.js';
 
 /** Every migration, in order. Names sort in the order they must run; never rename or remove one. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_reports': reports,
   '0008_manual_measurements': manualMeasurements,
   '0009_tool_periods': toolPeriods,
+  '0010_crises': crises,
 };
