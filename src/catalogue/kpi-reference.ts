@@ -53,6 +53,10 @@ function formula(m: Measure): string[] {
       return [
         `recorded by people (the measurements import): the ${m.aggregate === 'sum' ? 'sum of the values' : 'latest value'} recorded for the period`,
       ];
+    case 'crisis_recovery':
+      return [
+        `100 × CSAT (top-2-box) in the ${m.afterDays} days after each crisis resolved in the period ÷ CSAT in the ${m.beforeDays} days before it started, in the desk affected (all desks when none); responses pooled over the period's crises; numerator and denominator are the two CSATs; n is the responses after`,
+      ];
     case 'sum_ratio':
       return [`${m.scale} × Σ \`${m.numerator}\` ÷ Σ \`${m.denominator}\` over ${side(m.of)}; no interval`];
     case 'nps':

@@ -40,4 +40,18 @@ export const crisisManagementKpis: KpiDefinitionInput[] = [
       scale: 100,
     },
   },
+  {
+    id: 'post_crisis_csat_recovery',
+    name: 'Post-crisis satisfaction recovery',
+    kra: 9,
+    unit: 'percent',
+    direction: 'higher',
+    source: 'computed',
+    minN: 20,
+    description:
+      'CSAT in the 14 days after a crisis was resolved ÷ CSAT in the 28 days before it started × 100, in the affected desk; 100 means satisfaction is back where it was.',
+    placement: 'by resolution',
+    dimensions: ['desk'],
+    measure: { kind: 'crisis_recovery', beforeDays: 28, afterDays: 14 },
+  },
 ];

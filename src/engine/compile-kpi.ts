@@ -271,6 +271,36 @@ export function compileSums(
     GROUP BY 1, 2`;
 }
 
+export interface RecoveryRow extends CountRow {
+  before_n: number;
+  before_pos: number;
+  after_n: number;
+  after_pos: number;
+}
+
+/** CSAT responses before and after each crisis resolved in a bucket, in the crisis's desk (or all). */
+export function compileCrisisRecovery(
+  ctx: QueryContext,
+  beforeDays: number,
+  afterDays: number,
+): RawBuilder<RecoveryRow> {
+  const spec = SOURCE_SPECS.crises_by_resolved;
+  const before = sql`s.responded_at >= f.started_at - ${sql.lit(beforeDays)} * INTERVAL '1 day' AND s.responded_at < f.started_at`;
+  const after = sql`s.responded_at > f.resolved_at AND s.responded_at <= f.resolved_at + ${sql.lit(afterDays)} * INTERVAL '1 day'`;
+  return sql<RecoveryRow>`SELECT ${bucketExpression(ctx)} AS bucket, ${groupExpression(ctx)} AS grp,
+      count(DISTINCT f.id) AS n,
+      count(CASE WHEN ${before} THEN 1 END) AS before_n,
+      count(CASE WHEN ${before} AND s.positive THEN 1 END) AS before_pos,
+      count(CASE WHEN ${after} THEN 1 END) AS after_n,
+      count(CASE WHEN ${after} AND s.positive THEN 1 END) AS after_pos
+    FROM ${spec.rows(ctx.orgId, ctx.start, ctx.end, ctx.now)} f
+    JOIN surveys s ON s.org_id = f.org_id AND s.kind = 'csat' AND s.responded_at IS NOT NULL
+    LEFT JOIN ticket_facts t ON t.org_id = s.org_id AND t.ticket_id = s.ticket_id
+    WHERE ${whereClause(ctx, [], spec.columns)}
+      AND (f.desk_id IS NULL OR coalesce(s.desk_id, t.desk_id) = f.desk_id)
+    GROUP BY 1, 2`;
+}
+
 /** The numerator and denominator sides of a ratio for the chosen variant. */
 export function ratioSides(
   def: KpiDefinition,

@@ -97,6 +97,15 @@ const measureSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('escalation_closure') }),
   /** A manual KPI: the values people recorded, summed over the period or the latest one. */
   z.strictObject({ kind: z.literal('manual'), aggregate: z.enum(['sum', 'latest']) }),
+  /**
+   * For crises resolved in the period: CSAT (top-2-box) in the 14 days after resolution ÷ CSAT in the
+   * 28 days before the start × 100, in the affected desk (responses pooled over the period's crises).
+   */
+  z.strictObject({
+    kind: z.literal('crisis_recovery'),
+    beforeDays: z.number().int().positive(),
+    afterDays: z.number().int().positive(),
+  }),
   /** scale × Σ numerator column ÷ Σ denominator column (e.g. seat-weighted adoption); no interval. */
   z.strictObject({
     kind: z.literal('sum_ratio'),

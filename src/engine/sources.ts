@@ -250,15 +250,8 @@ export function checkDimensions(defs: Iterable<KpiDefinition>): void {
   const problems: string[] = [];
   for (const def of defs) {
     const m = def.measure;
-    const sides =
-      m.kind === 'ratio'
-        ? [m.numerator, m.denominator]
-        : m.kind === 'backlog' ||
-            m.kind === 'lifecycle' ||
-            m.kind === 'escalation_closure' ||
-            m.kind === 'manual'
-          ? []
-          : [m.of];
+    // Measures with their own SQL (backlog, lifecycle, …) check their columns where they are compiled.
+    const sides = m.kind === 'ratio' ? [m.numerator, m.denominator] : 'of' in m ? [m.of] : [];
     for (const side of sides) {
       if (side.source === 'backlog') continue;
       const supported = SOURCE_SPECS[side.source].dimensions;

@@ -16,6 +16,7 @@ import {
   type CountRow,
   compileBacklog,
   compileCount,
+  compileCrisisRecovery,
   compileEscalationClosure,
   compileLifecycle,
   compileManual,
@@ -176,6 +177,21 @@ async function computeCells(
     const { rows } = await compileManual(ctx, def.id).execute(store.db);
     for (const [key, r] of mapRows(rows, natural)) {
       cells.set(key, { ...countCell(r.n), value: m.aggregate === 'sum' ? r.total : r.latest });
+    }
+    return { cells, variant: null, emptyCell: countCell(0) };
+  }
+  if (m.kind === 'crisis_recovery') {
+    const { rows } = await compileCrisisRecovery(ctx, m.beforeDays, m.afterDays).execute(store.db);
+    for (const [key, r] of mapRows(rows, natural)) {
+      const before = r.before_n > 0 ? r.before_pos / r.before_n : null;
+      const after = r.after_n > 0 ? r.after_pos / r.after_n : null;
+      cells.set(key, {
+        value: before && after !== null ? (after / before) * 100 : null,
+        n: r.after_n,
+        numerator: after === null ? null : after * 100,
+        denominator: before === null ? null : before * 100,
+        interval: null,
+      });
     }
     return { cells, variant: null, emptyCell: countCell(0) };
   }

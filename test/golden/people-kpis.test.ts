@@ -378,4 +378,34 @@ describe.each(ENGINES)('crisis KPIs on %s (golden)', (engine) => {
       ['Payments', 60, 3, 5],
     ]);
   });
+
+  it('post-crisis CSAT recovery pools the responses around each crisis of the period, in its desk', async () => {
+    // Payments CSAT: S1 20 Feb (5), S2 1 Mar (4), S3 5 Mar (2), S4 15 Mar (1), S5 22 Mar (5).
+    // A (10 Mar 10:00–13:10): before = S1, S2, S3 (2 of 3 positive); after (to 24 Mar) = S4, S5 (1 of 2).
+    // C (20 Mar 08:00–10:00): before (from 20 Feb 08:00) = S1–S4 (2 of 4); after = S5 (1 of 1).
+    // Pooled: after 2/3 = 66.67 %, before 4/7 = 57.14 % → 66.67 / 57.14 × 100 = 116.67. B (Accounts) has
+    // no Accounts responses. n = 3 responses after: not significant.
+    const surveys = `id,kind,sent_at,responded_at,score,desk
+S1,csat,2026-02-20T09:00:00Z,2026-02-20T10:00:00Z,5,Payments
+S2,csat,2026-03-01T09:00:00Z,2026-03-01T10:00:00Z,4,Payments
+S3,csat,2026-03-05T09:00:00Z,2026-03-05T10:00:00Z,2,Payments
+S4,csat,2026-03-15T09:00:00Z,2026-03-15T10:00:00Z,1,Payments
+S5,csat,2026-03-22T09:00:00Z,2026-03-22T10:00:00Z,5,Payments
+X1,csat,2026-03-15T09:00:00Z,2026-03-15T10:00:00Z,5,Retail
+`;
+    await importFile({ store, org, file: files.write('crisis-surveys.csv', surveys) });
+    const [row] = await runKpiQuery(store, org, CATALOGUE, {
+      kpi: 'post_crisis_csat_recovery',
+      from: '2026-03-01',
+      to: '2026-03-31',
+      grain: 'month',
+    });
+    expect([row!.value, row!.numerator, row!.denominator, row!.n, row!.significant]).toEqual([
+      116.67,
+      66.67,
+      57.14,
+      3,
+      false,
+    ]);
+  });
 });
