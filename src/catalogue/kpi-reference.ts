@@ -19,6 +19,7 @@ const SOURCE_WORDS: Record<Side['source'], string> = {
   measurements: 'values recorded by people, placed by the last day they cover',
   tool_periods: 'tools per period (seats, active users, downtime), placed by the period start',
   crises_by_resolved: 'crises, placed by when they were resolved',
+  presence: 'agent presence per period, placed by the period start',
   backlog: 'open tickets at the end of each period',
 };
 

@@ -100,4 +100,24 @@ export const supportOperationsKpis: KpiDefinitionInput[] = [
     dimensions: ['desk'],
     measure: { kind: 'lifecycle', count: 'lost' },
   },
+  {
+    id: 'agent_utilisation',
+    name: 'Agent utilisation',
+    kra: null,
+    unit: 'percent',
+    direction: 'target',
+    source: 'computed',
+    minN: 1,
+    description:
+      'Handling time ÷ logged-in time, from agent presence: Σ handling seconds ÷ Σ logged-in seconds.',
+    placement: 'by the start of each presence period, credited to the agent',
+    dimensions: ['desk', 'team', 'agent'],
+    measure: {
+      kind: 'sum_ratio',
+      of: { source: 'presence' },
+      numerator: 'handling_seconds',
+      denominator: 'logged_in_seconds',
+      scale: 100,
+    },
+  },
 ];

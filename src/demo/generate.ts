@@ -200,6 +200,7 @@ export function generateDemo(options: DemoOptions, sink: DemoSink): { plan: Demo
       measurements: 0,
       tool_periods: 0,
       crises: 0,
+      presence: 0,
     },
   };
   const emit = (file: DemoFile, values: readonly Cell[]) => {
@@ -522,6 +523,7 @@ export function generateDemo(options: DemoOptions, sink: DemoSink): { plan: Demo
   generateMeasurements(plan, monthsInRange, cutoff, emit);
   generateToolPeriods(seed, plan, monthsInRange, cutoff, emit);
   generateCrises(seed, plan, cutoff, emit);
+  generatePresence(seed, plan, monthsInRange, cutoff, emit);
   return { plan, counts };
 }
 
@@ -1082,4 +1084,34 @@ function generateCrises(seed: number, plan: DemoPlan, cutoff: number, emit: Emit
       updates.join(' '),
     ]);
   });
+}
+
+/** Monthly presence per agent: about 7.5 h logged in per working day, 55–80 % of it handling work. */
+function generatePresence(
+  seed: number,
+  plan: DemoPlan,
+  months: readonly DateTime[],
+  cutoff: number,
+  emit: Emit,
+) {
+  const rng = Random.stream(seed, 'presence');
+  for (const month of months) {
+    if (month.toMillis() >= cutoff) continue;
+    const next = month.plus({ months: 1 });
+    const end = next.toMillis() <= cutoff ? next : DateTime.fromMillis(cutoff, { zone: month.zone });
+    const days = end.diff(month, 'days').days;
+    for (const agent of plan.agents) {
+      const loggedIn = Math.round(days * (5 / 7) * 7.5 * 3600 * rng.uniform(0.85, 1));
+      const handling = Math.round(loggedIn * rng.uniform(0.55, 0.8));
+      emit('presence', [
+        agent.name,
+        agent.team,
+        agent.desk,
+        month.toISODate(),
+        end.toISODate(),
+        loggedIn,
+        handling,
+      ]);
+    }
+  }
 }

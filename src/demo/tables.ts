@@ -82,6 +82,7 @@ export const DEMO_FILES = {
   measurements: ['kpi', 'period_start', 'period_end', 'value', 'desk', 'team', 'agent', 'note', 'entered_by'],
   tool_periods: ['tool', 'period_start', 'period_end', 'licensed_seats', 'active_users', 'downtime_minutes'],
   crises: ['id', 'title', 'started_at', 'resolved_at', 'desk', 'updates'],
+  presence: ['agent', 'team', 'desk', 'period_start', 'period_end', 'logged_in_seconds', 'handling_seconds'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type DemoFile = keyof typeof DEMO_FILES;

@@ -32,6 +32,7 @@ export const SOURCES = [
   'measurements',
   'tool_periods',
   'crises_by_resolved',
+  'presence',
   'backlog',
 ] as const;
 export type SourceName = (typeof SOURCES)[number];

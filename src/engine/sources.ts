@@ -142,6 +142,19 @@ function reportSource(time: 'due_at' | 'delivered_at'): SourceSpec {
 }
 
 export const SOURCE_SPECS: Record<Exclude<SourceName, 'backlog'>, SourceSpec> = {
+  presence: {
+    columns: new Set(['logged_in_seconds', 'handling_seconds']),
+    dimensions: new Set(['desk', 'team', 'agent']),
+    rows: (
+      orgId,
+      start,
+      end,
+    ) => sql`(SELECT p.*, p.period_start AS placed_at, p.desk_id AS desk, p.team_id AS team,
+        p.agent_id AS agent
+      FROM agent_presence p
+      WHERE p.org_id = ${orgId} AND p.period_start >= ${start} AND p.period_start < ${end})`,
+    countExpression: COUNT_ROWS,
+  },
   crises_by_resolved: {
     columns: new Set(['resolution_seconds', 'updates_required', 'updates_on_time']),
     dimensions: new Set(['desk']),

@@ -41,7 +41,8 @@ export type ImportShape =
   | 'reports'
   | 'measurements'
   | 'tool_periods'
-  | 'crises';
+  | 'crises'
+  | 'presence';
 export const IMPORT_SHAPES: readonly ImportShape[] = [
   'tickets',
   'events',
@@ -55,6 +56,7 @@ export const IMPORT_SHAPES: readonly ImportShape[] = [
   'measurements',
   'tool_periods',
   'crises',
+  'presence',
 ];
 
 /** Survey kinds and their default scales (KPI-DEFINITIONS.md, "Surveys"). */
@@ -445,7 +447,34 @@ export interface CrisisRecord {
   updates: Date[];
 }
 
+/** Agent presence: time logged in and time spent handling work, per agent and period (utilisation). */
+export const PRESENCE_FIELDS: readonly FieldSpec[] = [
+  { name: 'agent', kind: 'text', required: true, description: 'the agent' },
+  { name: 'team', kind: 'text', description: "the agent's team" },
+  { name: 'desk', kind: 'text', description: 'service desk' },
+  {
+    name: 'period_start',
+    kind: 'timestamp',
+    required: true,
+    description: 'start of the period (placement), e.g. a day',
+  },
+  { name: 'period_end', kind: 'timestamp', required: true, description: 'end of the period (exclusive)' },
+  { name: 'logged_in_seconds', kind: 'number', required: true, description: 'time logged in' },
+  { name: 'handling_seconds', kind: 'number', required: true, description: 'time spent handling contacts' },
+];
+
+export interface PresenceRecord {
+  agent: string;
+  team: string | null;
+  desk: string | null;
+  period_start: Date;
+  period_end: Date;
+  logged_in_seconds: number;
+  handling_seconds: number;
+}
+
 export function fieldsOf(shape: ImportShape): readonly FieldSpec[] {
+  if (shape === 'presence') return PRESENCE_FIELDS;
   if (shape === 'crises') return CRISIS_FIELDS;
   if (shape === 'tool_periods') return TOOL_PERIOD_FIELDS;
   if (shape === 'measurements') return MEASUREMENT_FIELDS;

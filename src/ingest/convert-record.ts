@@ -9,6 +9,7 @@ import type {
   ImportShape,
   ImprovementRecord,
   MeasurementRecord,
+  PresenceRecord,
   QaRatingRecord,
   ReportRecord,
   SnapshotRecord,
@@ -39,7 +40,8 @@ export type CanonicalRecord =
   | ReportRecord
   | MeasurementRecord
   | ToolPeriodRecord
-  | CrisisRecord;
+  | CrisisRecord
+  | PresenceRecord;
 export type Converted<T> = { ok: true; record: T } | { ok: false; errors: RowError[] };
 
 function lookup(record: Record<string, unknown>, path: string): unknown {
@@ -190,6 +192,19 @@ export class RecordConverter {
         }
         if (m.period_start && m.period_end.getTime() < m.period_start.getTime()) {
           errors.push({ row, field: 'period_end', reason: 'is before period_start' });
+        }
+      } else if (this.shape === 'presence') {
+        const p = out as unknown as PresenceRecord;
+        const seconds = (p.period_end.getTime() - p.period_start.getTime()) / 1000;
+        if (seconds <= 0) errors.push({ row, field: 'period_end', reason: 'must be after period_start' });
+        else if (p.logged_in_seconds < 0 || p.logged_in_seconds > seconds) {
+          errors.push({
+            row,
+            field: 'logged_in_seconds',
+            reason: `must lie between 0 and the period's ${seconds} seconds`,
+          });
+        } else if (p.handling_seconds < 0 || p.handling_seconds > p.logged_in_seconds) {
+          errors.push({ row, field: 'handling_seconds', reason: 'must lie between 0 and logged_in_seconds' });
         }
       } else if (this.shape === 'crises') {
         const c = out as unknown as CrisisRecord;

@@ -28,6 +28,7 @@ import {
   EVENT_COLUMNS,
   IMPROVEMENT_COLUMNS,
   MEASUREMENT_COLUMNS,
+  PRESENCE_COLUMNS,
   QA_RATING_COLUMNS,
   RAW_EVENT_COLUMNS,
   REPORT_COLUMNS,
@@ -375,6 +376,7 @@ const RECORD_SHAPES: Partial<Record<ImportShape, { table: RecordTable; kind: str
   measurements: { table: 'manual_measurements', kind: 'measurements' },
   tool_periods: { table: 'tool_periods', kind: 'tool periods' },
   crises: { table: 'crises', kind: 'crises' },
+  presence: { table: 'agent_presence', kind: 'presence' },
 };
 
 const STAGED_COLUMNS = {
@@ -390,6 +392,7 @@ const STAGED_COLUMNS = {
   measurements: MEASUREMENT_COLUMNS,
   tool_periods: TOOL_PERIOD_COLUMNS,
   crises: CRISIS_COLUMNS,
+  presence: PRESENCE_COLUMNS,
 } as const;
 
 /**

@@ -123,6 +123,7 @@ export function detectShape(columns: readonly string[]): ImportShape | undefined
   if (has('kpi') && has('period_end') && has('value')) return 'measurements';
   if (has('tool') && has('licensed_seats') && has('period_end')) return 'tool_periods';
   if (has('id') && has('started_at') && has('updates')) return 'crises';
+  if (has('agent') && has('logged_in_seconds') && has('period_start')) return 'presence';
   if (has('id') && has('agent') && has('course') && has('due_at')) return 'enrolments';
   if (has('ticket_id') && has('type') && has('at')) return 'events';
   if (has('id') && has('created_at')) return 'tickets';

@@ -7,6 +7,7 @@ import {
   type EventRecord,
   type ImprovementRecord,
   type MeasurementRecord,
+  type PresenceRecord,
   type QaRatingRecord,
   type ReportRecord,
   type SnapshotRecord,
@@ -352,5 +353,30 @@ export const CRISIS_COLUMNS: ReadonlyArray<StagedColumn<CrisisRecord>> = [
     name: 'content_hash',
     type: 'text',
     get: (c) => contentHash(CRISIS_VALUE_COLUMNS.map((col) => col.get(c))),
+  },
+];
+
+const PRESENCE_VALUE_COLUMNS: ReadonlyArray<RowColumn<PresenceRecord>> = [
+  // One row per agent and period: a corrected file replaces it.
+  {
+    name: 'id',
+    type: 'text',
+    get: (p) => `${p.agent}\u001f${p.period_start.toISOString()}\u001f${p.period_end.toISOString()}`,
+  },
+  { name: 'agent_id', type: 'text', get: (p) => p.agent },
+  { name: 'team_id', type: 'text', get: (p) => p.team },
+  { name: 'desk_id', type: 'text', get: (p) => p.desk },
+  { name: 'period_start', type: 'timestamptz', get: (p) => p.period_start },
+  { name: 'period_end', type: 'timestamptz', get: (p) => p.period_end },
+  { name: 'logged_in_seconds', type: 'double', get: (p) => p.logged_in_seconds },
+  { name: 'handling_seconds', type: 'double', get: (p) => p.handling_seconds },
+];
+
+export const PRESENCE_COLUMNS: ReadonlyArray<StagedColumn<PresenceRecord>> = [
+  ...PRESENCE_VALUE_COLUMNS,
+  {
+    name: 'content_hash',
+    type: 'text',
+    get: (p) => contentHash(PRESENCE_VALUE_COLUMNS.map((c) => c.get(p))),
   },
 ];

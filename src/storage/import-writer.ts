@@ -126,7 +126,8 @@ export type RecordTable =
   | 'reports'
   | 'manual_measurements'
   | 'tool_periods'
-  | 'crises';
+  | 'crises'
+  | 'agent_presence';
 
 export async function mergeStage<R>(
   trx: Trx,

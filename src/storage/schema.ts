@@ -316,6 +316,20 @@ export interface CrisesTable {
   import_id: number;
 }
 
+export interface AgentPresenceTable {
+  org_id: number;
+  id: string;
+  agent_id: string;
+  team_id: string | null;
+  desk_id: string | null;
+  period_start: Date;
+  period_end: Date;
+  logged_in_seconds: number;
+  handling_seconds: number;
+  content_hash: string;
+  import_id: number;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   desks: NamedEntityTable;
@@ -328,6 +342,7 @@ export interface Database {
   manual_measurements: ManualMeasurementsTable;
   tool_periods: ToolPeriodsTable;
   crises: CrisesTable;
+  agent_presence: AgentPresenceTable;
   tickets: TicketsTable;
   ticket_events: TicketEventsTable;
   imports: ImportsTable;

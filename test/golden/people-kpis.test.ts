@@ -409,3 +409,50 @@ X1,csat,2026-03-15T09:00:00Z,2026-03-15T10:00:00Z,5,Retail
     ]);
   });
 });
+
+/**
+ * Presence on 2 March (UTC days): ana logged in 8 h, handled 6 h; bo logged in 4 h, handled 1 h.
+ * Utilisation = (6 + 1) / (8 + 4) = 58.33 %; ana 75 %, bo 25 %.
+ */
+const PRESENCE = `agent,team,period_start,period_end,logged_in_seconds,handling_seconds
+ana,Alpha,2026-03-02,2026-03-03,28800,21600
+bo,Beta,2026-03-02,2026-03-03,14400,3600
+`;
+
+describe.each(ENGINES)('agent utilisation on %s (golden)', (engine) => {
+  let store: Store;
+  let org: Organization;
+  beforeAll(async () => {
+    store = await freshStore(engine);
+    org = await createOrganization(store.db, { slug: 'presence', timeZone: 'UTC' });
+    expect(
+      (await importFile({ store, org, file: files.write('presence.csv', PRESENCE) })).records?.counts.created,
+    ).toBe(2);
+  });
+  afterAll(async () => store?.close());
+
+  it('is handling time over logged-in time, summed over agents', async () => {
+    const q = (by?: 'agent') =>
+      runKpiQuery(store, org, CATALOGUE, {
+        kpi: 'agent_utilisation',
+        from: '2026-03-01',
+        to: '2026-03-31',
+        grain: 'month',
+        by,
+      });
+    expect((await q())[0]).toMatchObject({ value: 58.33, numerator: 25200, denominator: 43200, n: 2 });
+    expect((await q('agent')).map((r) => [r.agent, r.value])).toEqual([
+      ['ana', 75],
+      ['bo', 25],
+    ]);
+    const bad =
+      'agent,period_start,period_end,logged_in_seconds,handling_seconds\ncy,2026-03-02,2026-03-03,3600,7200\n';
+    const failure = await importFile({ store, org, file: files.write('bad-presence.csv', bad) }).catch(
+      (e: { summary: { errors: Array<{ field: string; reason: string }> } }) => e.summary,
+    );
+    expect(failure.errors[0]).toMatchObject({
+      field: 'handling_seconds',
+      reason: 'must lie between 0 and logged_in_seconds',
+    });
+  });
+});

@@ -9,6 +9,7 @@ import * as reports from './0007_reports.js';
 import * as manualMeasurements from './0008_manual_measurements.js';
 import * as toolPeriods from './0009_tool_periods.js';
 import * as crises from './0010_crises.js';
+import * as presence from './0011_presence.js';
 
 /** Every migration, in order. Names sort in the order they must run; never rename or remove one. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008_manual_measurements': manualMeasurements,
   '0009_tool_periods': toolPeriods,
   '0010_crises': crises,
+  '0011_presence': presence,
 };
