@@ -159,4 +159,23 @@ export const surveyKpis: KpiDefinitionInput[] = [
       interval: 'wilson',
     },
   },
+  {
+    id: 'feedback_loop_closure_time',
+    name: 'Feedback loop closure time',
+    kra: 6,
+    unit: 'seconds',
+    direction: 'lower',
+    source: 'computed',
+    minN: 10,
+    description:
+      'Median time from a negative answer (CSAT ≤ 2 of 5, or NPS ≤ 6) to the follow-up that closed the loop (calendar time). Negative answers still open have no duration yet.',
+    placement: 'by response',
+    dimensions: [...SURVEY_DIMENSIONS],
+    measure: {
+      kind: 'statistic',
+      of: { source: 'survey_responses', where: [{ column: 'negative', op: 'is_true' }] },
+      column: { value: 'followup_seconds' },
+      statistic: 'median',
+    },
+  },
 ];

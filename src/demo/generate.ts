@@ -296,6 +296,13 @@ export function generateDemo(options: DemoOptions, sink: DemoSink): { plan: Demo
     const responded = srng.chance(respondProbability) ? sent + srng.logNormal(4 * HOUR_S, 1) * 1000 : null;
     const answered = responded !== null && responded < cutoff;
     const value = score();
+    // Negative answers get a follow-up that closes the loop, mostly within a few days.
+    const negative =
+      answered &&
+      typeof value === 'number' &&
+      ((kind === 'csat' && value <= 2) || (kind === 'nps' && value <= 6));
+    const followup =
+      negative && srng.chance(0.85) ? responded! + srng.logNormal(36 * HOUR_S, 0.8) * 1000 : null;
     emit('surveys', [
       `S${String(++surveySeq).padStart(7, '0')}`,
       kind,
@@ -308,6 +315,7 @@ export function generateDemo(options: DemoOptions, sink: DemoSink): { plan: Demo
       about.team,
       about.desk,
       about.channel,
+      followup !== null && followup < cutoff ? ISO(Math.round(followup)) : null,
     ]);
     return answered;
   };
@@ -874,6 +882,7 @@ function generatePeople(
           agent.name,
           agent.team,
           agent.desk,
+          null,
           null,
         ]);
       }

@@ -49,6 +49,7 @@ export const DEMO_FILES = {
     'team',
     'desk',
     'channel',
+    'followup_closed_at',
   ],
   qa_ratings: [
     'review_id',

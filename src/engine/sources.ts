@@ -113,6 +113,8 @@ function surveySource(time: 'responded_at' | 'sent_at'): SourceSpec {
       'responded_at',
       'sent_at',
       'channel',
+      'negative',
+      'followup_seconds',
     ]),
     dimensions: SURVEY_DIMENSIONS,
     rows: (orgId, start, end) => sql`(SELECT s.*, ${sql.ref(`s.${time}`)} AS placed_at,

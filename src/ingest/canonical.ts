@@ -174,6 +174,11 @@ export const SURVEY_FIELDS: readonly FieldSpec[] = [
   { name: 'team', kind: 'text', description: 'credited team' },
   { name: 'desk', kind: 'text', description: 'service desk' },
   { name: 'channel', kind: 'lowercase', description: 'channel of the ticket or the survey' },
+  {
+    name: 'followup_closed_at',
+    kind: 'timestamp',
+    description: 'when the follow-up on a negative answer closed the loop',
+  },
 ];
 
 export interface SurveyRecord {
@@ -192,6 +197,7 @@ export interface SurveyRecord {
   team: string | null;
   desk: string | null;
   channel: string | null;
+  followup_closed_at: Date | null;
 }
 
 /** QA reviews, one row per category rating (KPI-DEFINITIONS.md, "QA"). */

@@ -336,6 +336,16 @@ function applySurveyRules(s: SurveyRecord, row: number, errors: RowError[]): voi
   if (s.score !== null && s.kind !== 'ces' && !Number.isInteger(s.score)) {
     errors.push({ row, field: 'score', reason: `${s.score} is not a whole point of the scale` });
   }
+  if (
+    s.followup_closed_at &&
+    (!s.responded_at || s.followup_closed_at.getTime() < s.responded_at.getTime())
+  ) {
+    errors.push({
+      row,
+      field: 'followup_closed_at',
+      reason: 'a follow-up closes after the answer it follows',
+    });
+  }
   if (s.sent_at === null && s.responded_at === null) {
     errors.push({ row, field: 'sent_at', reason: 'a survey needs sent_at, responded_at or both' });
   }

@@ -123,6 +123,14 @@ export function surveyOutcome(s: SurveyRecord): { positive: boolean | null; detr
   }
 }
 
+function negativeAnswer(s: SurveyRecord): boolean | null {
+  const x = standardScore(s);
+  if (x === null) return null;
+  if (s.kind === 'csat') return x <= 2;
+  if (s.kind === 'nps') return x <= 6;
+  return false;
+}
+
 const SURVEY_VALUE_COLUMNS: ReadonlyArray<RowColumn<SurveyRecord>> = [
   { name: 'id', type: 'text', get: (s) => s.id },
   { name: 'kind', type: 'text', get: (s) => s.kind },
@@ -142,6 +150,17 @@ const SURVEY_VALUE_COLUMNS: ReadonlyArray<RowColumn<SurveyRecord>> = [
   { name: 'team_id', type: 'text', get: (s) => s.team },
   { name: 'desk_id', type: 'text', get: (s) => s.desk },
   { name: 'channel', type: 'text', get: (s) => s.channel },
+  { name: 'followup_closed_at', type: 'timestamptz', get: (s) => s.followup_closed_at },
+  // A negative answer (KPI-DEFINITIONS.md, feedback loop): CSAT ≤ 2 of 5, or an NPS detractor (≤ 6).
+  { name: 'negative', type: 'boolean', get: negativeAnswer },
+  {
+    name: 'followup_seconds',
+    type: 'double',
+    get: (s) =>
+      s.followup_closed_at && s.responded_at && negativeAnswer(s)
+        ? (s.followup_closed_at.getTime() - s.responded_at.getTime()) / 1000
+        : null,
+  },
 ];
 
 export const SURVEY_COLUMNS: ReadonlyArray<StagedColumn<SurveyRecord>> = [

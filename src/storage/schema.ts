@@ -173,6 +173,9 @@ export interface SurveysTable {
   team_id: string | null;
   desk_id: string | null;
   channel: string | null;
+  followup_closed_at: Date | null;
+  negative: boolean | null;
+  followup_seconds: number | null;
   content_hash: string;
   import_id: number;
 }

@@ -181,6 +181,30 @@ describe.each(ENGINES)('survey KPIs on %s (golden)', (engine) => {
     ]);
   });
 
+  it('feedback loop closure: median time from a negative answer to the follow-up that closed it', async () => {
+    // F1 CSAT 1 → closed 1 day later (86,400 s); F2 CSAT 2 → 6 h (21,600); F3 NPS 5 → 3 days (259,200);
+    // F4 CSAT 5 is not negative; F5 CSAT 1 is still open. Median of 21,600, 86,400, 259,200 = 86,400.
+    const other = await createOrganization(store.db, {
+      slug: `loop-${Math.random().toString(36).slice(2, 8)}`,
+      timeZone: 'UTC',
+    });
+    const csv = `id,kind,responded_at,score,followup_closed_at
+F1,csat,2026-03-02T10:00:00Z,1,2026-03-03T10:00:00Z
+F2,csat,2026-03-03T10:00:00Z,2,2026-03-03T16:00:00Z
+F3,nps,2026-03-04T10:00:00Z,5,2026-03-07T10:00:00Z
+F4,csat,2026-03-05T10:00:00Z,5,2026-03-06T10:00:00Z
+F5,csat,2026-03-06T10:00:00Z,1,
+`;
+    await importFile({ store, org: other, file: files.write('loop.csv', csv) });
+    const [row] = await runKpiQuery(store, other, CATALOGUE, {
+      kpi: 'feedback_loop_closure_time',
+      from: '2026-03-01',
+      to: '2026-03-31',
+      grain: 'month',
+    });
+    expect([row!.value, row!.n]).toEqual([86400, 3]);
+  });
+
   it('refuses scores outside the scale and answers without a score, naming row and field', async () => {
     const bad = surveysCsv([
       ['x1', 'csat', '2026-03-10T08:00:00Z', '2026-03-10T09:00:00Z', '6'],

@@ -10,6 +10,7 @@ import * as manualMeasurements from './0008_manual_measurements.js';
 import * as toolPeriods from './0009_tool_periods.js';
 import * as crises from './0010_crises.js';
 import * as presence from './0011_presence.js';
+import * as feedbackLoop from './0012_feedback_loop.js';
 
 /** Every migration, in order. Names sort in the order they must run; never rename or remove one. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009_tool_periods': toolPeriods,
   '0010_crises': crises,
   '0011_presence': presence,
+  '0012_feedback_loop': feedbackLoop,
 };
