@@ -185,6 +185,17 @@ export function compileBacklog(
     GROUP BY 1, 2`;
 }
 
+type PeriodBucket = { key: string; startUtc: Date; endUtc: Date };
+
+/** The buckets as rows (bucket, start_at, end_at), for measures that look at each period's bounds. */
+function periodRows(ctx: QueryContext, buckets: ReadonlyArray<PeriodBucket>): RawBuilder<unknown> {
+  return ctx.dialect.rowsFromArrays([
+    { name: 'bucket', type: 'text' as ColumnType, values: buckets.map((b) => b.key) },
+    { name: 'start_at', type: 'timestamptz' as ColumnType, values: buckets.map((b) => b.startUtc) },
+    { name: 'end_at', type: 'timestamptz' as ColumnType, values: buckets.map((b) => b.endUtc) },
+  ]);
+}
+
 export interface LifecycleRow extends CountRow {
   kept: number;
 }
@@ -194,11 +205,7 @@ export function compileLifecycle(
   ctx: QueryContext,
   buckets: ReadonlyArray<{ key: string; startUtc: Date; endUtc: Date }>,
 ): RawBuilder<LifecycleRow> {
-  const periods = ctx.dialect.rowsFromArrays([
-    { name: 'bucket', type: 'text' as ColumnType, values: buckets.map((b) => b.key) },
-    { name: 'start_at', type: 'timestamptz' as ColumnType, values: buckets.map((b) => b.startUtc) },
-    { name: 'end_at', type: 'timestamptz' as ColumnType, values: buckets.map((b) => b.endUtc) },
-  ]);
+  const periods = periodRows(ctx, buckets);
   return sql<LifecycleRow>`SELECT p.bucket AS bucket, ${groupExpression(ctx)} AS grp, count(*) AS n,
       count(CASE WHEN f.churned_at IS NULL OR f.churned_at >= p.end_at THEN 1 END) AS kept
     FROM ${periods} AS p
@@ -217,11 +224,7 @@ export function compileEscalationClosure(
   ctx: QueryContext,
   buckets: ReadonlyArray<{ key: string; startUtc: Date; endUtc: Date }>,
 ): RawBuilder<LifecycleRow> {
-  const periods = ctx.dialect.rowsFromArrays([
-    { name: 'bucket', type: 'text' as ColumnType, values: buckets.map((b) => b.key) },
-    { name: 'start_at', type: 'timestamptz' as ColumnType, values: buckets.map((b) => b.startUtc) },
-    { name: 'end_at', type: 'timestamptz' as ColumnType, values: buckets.map((b) => b.endUtc) },
-  ]);
+  const periods = periodRows(ctx, buckets);
   return sql<LifecycleRow>`SELECT p.bucket AS bucket, ${groupExpression(ctx)} AS grp, count(*) AS n,
       count(CASE WHEN f.solved_at >= p.start_at AND f.solved_at < p.end_at THEN 1 END) AS kept
     FROM ${periods} AS p
