@@ -65,7 +65,7 @@ export function registerDemoCommand(program: Command, globals: () => GlobalOptio
             [
               `created organisation "${summary.org.slug}" (${summary.org.timeZone}), seed ${seed}, ${summary.from} to ${summary.to}`,
               `  tickets ${summary.counts.tickets} (${r.events} events, ${summary.counts.complaintTickets} complaints as flat rows), customers ${r.customers}`,
-              `  surveys ${r.surveys}, QA ratings ${r.qa_ratings}, enrolments ${r.enrolments}, improvements ${r.improvements}, reports ${r.reports}, measurements ${r.measurements}`,
+              `  surveys ${r.surveys}, QA ratings ${r.qa_ratings}, enrolments ${r.enrolments}, improvements ${r.improvements}, reports ${r.reports}, measurements ${r.measurements}, tool periods ${r.tool_periods}, crises ${r.crises}, presence ${r.presence}`,
               `  generated in ${summary.seconds.generate.toFixed(1)} s, imported in ${summary.seconds.import.toFixed(1)} s, derived in ${summary.seconds.derive.toFixed(1)} s`,
               ...(summary.filesDir ? [`  files kept in ${summary.filesDir}`] : []),
               `try: deskscore kpi first_response_time --org ${summary.org.slug} --from ${summary.from} --to ${summary.to}`,
