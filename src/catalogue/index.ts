@@ -5,6 +5,7 @@ import { customerSatisfactionKpis } from './kra-01-customer-satisfaction.js';
 import { teamPerformanceKpis } from './kra-02-team-performance.js';
 import { processImprovementKpis } from './kra-03-process-improvement.js';
 import { escalationManagementKpis } from './kra-04-escalation-management.js';
+import { knowledgeManagementKpis } from './kra-05-knowledge-management.js';
 import { slaAdherenceKpis } from './kra-07-sla-adherence.js';
 import { technologyUtilisationKpis } from './kra-08-technology-utilisation.js';
 import { crisisManagementKpis } from './kra-09-crisis-management.js';
@@ -20,6 +21,7 @@ export const CATALOGUE: ReadonlyMap<string, KpiDefinition> = loadDefinitions([
   ...teamPerformanceKpis,
   ...processImprovementKpis,
   ...escalationManagementKpis,
+  ...knowledgeManagementKpis,
   ...slaAdherenceKpis,
   ...technologyUtilisationKpis,
   ...crisisManagementKpis,

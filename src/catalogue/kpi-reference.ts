@@ -20,6 +20,9 @@ const SOURCE_WORDS: Record<Side['source'], string> = {
   tool_periods: 'tools per period (seats, active users, downtime), placed by the period start',
   crises_by_resolved: 'crises, placed by when they were resolved',
   presence: 'agent presence per period, placed by the period start',
+  kb_feedback_by_raised: 'knowledge-base feedback items, placed by when they were raised',
+  kb_contributions: 'articles written or updated by agents, placed by when',
+  active_agents: 'distinct agents with a human public reply or a solve',
   backlog: 'open tickets at the end of each period',
 };
 
@@ -53,6 +56,10 @@ function formula(m: Measure): string[] {
     case 'manual':
       return [
         `recorded by people (the measurements import): the ${m.aggregate === 'sum' ? 'sum of the values' : 'latest value'} recorded for the period`,
+      ];
+    case 'kb_accuracy':
+      return [
+        `100 × articles published at the end of the period that were reviewed as accurate in the ${m.reviewWindowDays} days before it and have no open inaccuracy flag then ÷ articles published at the end of the period; interval: Wilson 95 %`,
       ];
     case 'crisis_recovery':
       return [

@@ -201,6 +201,9 @@ export function generateDemo(options: DemoOptions, sink: DemoSink): { plan: Demo
       tool_periods: 0,
       crises: 0,
       presence: 0,
+      kb_articles: 0,
+      kb_activity: 0,
+      kb_feedback: 0,
     },
   };
   const emit = (file: DemoFile, values: readonly Cell[]) => {
@@ -532,6 +535,7 @@ export function generateDemo(options: DemoOptions, sink: DemoSink): { plan: Demo
   generateToolPeriods(seed, plan, monthsInRange, cutoff, emit);
   generateCrises(seed, plan, cutoff, emit);
   generatePresence(seed, plan, monthsInRange, cutoff, emit);
+  generateKnowledgeBase(seed, plan, days, cutoff, emit);
   return { plan, counts };
 }
 
@@ -1120,6 +1124,78 @@ function generatePresence(
         end.toISODate(),
         loggedIn,
         handling,
+      ]);
+    }
+  }
+}
+
+/**
+ * A knowledge base: articles written by agents through the year (a few retired), monthly updates,
+ * accuracy reviews every few months (some articles never reviewed), inaccuracy flags that are mostly
+ * resolved, and feedback items resolved within days or weeks.
+ */
+function generateKnowledgeBase(
+  seed: number,
+  plan: DemoPlan,
+  days: readonly Day[],
+  cutoff: number,
+  emit: Emit,
+) {
+  const rng = Random.stream(seed, 'kb');
+  const activity = (article: string, action: string, at: number, agent: string | null) => {
+    if (at < cutoff) emit('kb_activity', [article, action, ISO(Math.round(at)), agent]);
+  };
+  const articles: Array<{ id: string; published: number; desk: string }> = [];
+  let feedbackSeq = 0;
+  for (const day of days) {
+    if (day.weekday > 5 || day.holiday) continue;
+    // About two new articles a week, plus a starting library on the first day.
+    const count = day.index === 0 ? 60 : rng.chance(0.4) ? 1 : 0;
+    for (let i = 0; i < count; i++) {
+      const author = rng.pick(plan.agents);
+      const id = `KB${String(articles.length + 1).padStart(4, '0')}`;
+      const created = day.base + rng.int(9, 17) * HOUR_S * 1000;
+      const published = created + rng.int(1, 5) * DAY_MS;
+      const retired = rng.chance(0.05) ? published + rng.int(30, 200) * DAY_MS : null;
+      if (created >= cutoff) continue;
+      emit('kb_articles', [
+        id,
+        `How to ${rng.pick(['refund', 'reset', 'ship', 'invoice', 'upgrade', 'cancel', 'verify'])} (${id})`,
+        ISO(created),
+        published < cutoff ? ISO(published) : null,
+        retired !== null && retired < cutoff ? ISO(retired) : null,
+        author.desk,
+      ]);
+      activity(id, 'created', created, author.name);
+      articles.push({ id, published, desk: author.desk });
+      // Reviews every ~3–5 months; one article in six is never reviewed.
+      if (!rng.chance(1 / 6)) {
+        for (let at = published + rng.int(5, 60) * DAY_MS; at < cutoff; at += rng.int(90, 150) * DAY_MS) {
+          activity(id, 'reviewed_accurate', at, rng.pick(plan.agents).name);
+        }
+      }
+    }
+    if (articles.length === 0) continue;
+    // Updates by agents, flags and feedback on existing articles.
+    if (rng.chance(0.6))
+      activity(rng.pick(articles).id, 'updated', day.base + 11 * HOUR_S * 1000, rng.pick(plan.agents).name);
+    if (rng.chance(0.08)) {
+      const article = rng.pick(articles);
+      const flagged = day.base + 14 * HOUR_S * 1000;
+      activity(article.id, 'flagged_inaccurate', flagged, null);
+      if (rng.chance(0.8))
+        activity(article.id, 'flag_resolved', flagged + rng.int(1, 20) * DAY_MS, rng.pick(plan.agents).name);
+    }
+    if (rng.chance(0.5)) {
+      const article = rng.pick(articles);
+      const raised = day.base + 15 * HOUR_S * 1000;
+      const resolved = rng.chance(0.85) ? raised + rng.logNormal(7 * DAY_MS, 0.7) : null;
+      emit('kb_feedback', [
+        `KF${String(++feedbackSeq).padStart(5, '0')}`,
+        article.id,
+        ISO(raised),
+        resolved !== null && resolved < cutoff ? ISO(Math.round(resolved)) : null,
+        article.desk,
       ]);
     }
   }

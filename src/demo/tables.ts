@@ -84,6 +84,9 @@ export const DEMO_FILES = {
   tool_periods: ['tool', 'period_start', 'period_end', 'licensed_seats', 'active_users', 'downtime_minutes'],
   crises: ['id', 'title', 'started_at', 'resolved_at', 'desk', 'updates'],
   presence: ['agent', 'team', 'desk', 'period_start', 'period_end', 'logged_in_seconds', 'handling_seconds'],
+  kb_articles: ['id', 'title', 'created_at', 'published_at', 'retired_at', 'desk'],
+  kb_activity: ['article', 'action', 'at', 'agent'],
+  kb_feedback: ['id', 'article', 'raised_at', 'resolved_at', 'desk'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type DemoFile = keyof typeof DEMO_FILES;

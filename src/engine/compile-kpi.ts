@@ -304,6 +304,37 @@ export function compileCrisisRecovery(
     GROUP BY 1, 2`;
 }
 
+/**
+ * Per bucket: articles published at its end (n), and those of them reviewed as accurate within the
+ * window before the end with no inaccuracy flag open then (kept). A flag is open when the article's
+ * latest flag before the end came after its latest flag resolution.
+ */
+export function compileKbAccuracy(
+  ctx: QueryContext,
+  buckets: ReadonlyArray<PeriodBucket>,
+  reviewWindowDays: number,
+): RawBuilder<LifecycleRow> {
+  const periods = periodRows(ctx, buckets);
+  const latest = (action: string) => sql`(SELECT max(x.at) FROM kb_activity x
+      WHERE x.org_id = a.org_id AND x.article_id = a.id AND x.action = ${action} AND x.at < p.end_at)`;
+  return sql<LifecycleRow>`SELECT f.bucket AS bucket, ${groupExpression(ctx)} AS grp, count(*) AS n,
+      count(CASE WHEN f.accurate THEN 1 END) AS kept
+    FROM (
+      SELECT p.bucket, a.desk_id AS desk,
+        (EXISTS (SELECT 1 FROM kb_activity r
+                 WHERE r.org_id = a.org_id AND r.article_id = a.id AND r.action = 'reviewed_accurate'
+                   AND r.at < p.end_at AND r.at >= p.end_at - ${sql.lit(reviewWindowDays)} * INTERVAL '1 day')
+         AND NOT (${latest('flagged_inaccurate')} IS NOT NULL
+                  AND (${latest('flag_resolved')} IS NULL OR ${latest('flagged_inaccurate')} > ${latest('flag_resolved')}))
+        ) AS accurate
+      FROM ${periods} AS p
+      JOIN kb_articles a ON a.org_id = ${ctx.orgId} AND a.published_at < p.end_at
+        AND (a.retired_at IS NULL OR a.retired_at >= p.end_at)
+    ) f
+    WHERE ${whereClause(ctx, [], new Set())}
+    GROUP BY 1, 2`;
+}
+
 /** The numerator and denominator sides of a ratio for the chosen variant. */
 export function ratioSides(
   def: KpiDefinition,

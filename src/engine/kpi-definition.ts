@@ -33,6 +33,9 @@ export const SOURCES = [
   'tool_periods',
   'crises_by_resolved',
   'presence',
+  'kb_feedback_by_raised',
+  'kb_contributions',
+  'active_agents',
   'backlog',
 ] as const;
 export type SourceName = (typeof SOURCES)[number];
@@ -96,6 +99,11 @@ const measureSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('lifecycle'), count: z.enum(['retained', 'lost']) }),
   /** Escalations closed in the period ÷ (open at its start + opened in it). */
   z.strictObject({ kind: z.literal('escalation_closure') }),
+  /**
+   * Articles published at the end of each period that were reviewed as accurate within the window
+   * before it and have no open inaccuracy flag then, over the articles published then.
+   */
+  z.strictObject({ kind: z.literal('kb_accuracy'), reviewWindowDays: z.number().int().positive() }),
   /** A manual KPI: the values people recorded, summed over the period or the latest one. */
   z.strictObject({ kind: z.literal('manual'), aggregate: z.enum(['sum', 'latest']) }),
   /**

@@ -143,7 +143,42 @@ function reportSource(time: 'due_at' | 'delivered_at'): SourceSpec {
   };
 }
 
+/** Agent activity (a human public reply or a solve): agent-days, or distinct agents. */
+const agentActivityRows: SourceSpec['rows'] = (orgId, start, end) => sql`(
+    SELECT r.replied_at AS placed_at, r.desk_id AS desk, r.team_id AS team, r.agent_id AS agent, r.channel, r.priority
+    FROM reply_facts r
+    WHERE r.org_id = ${orgId} AND r.replied_at >= ${start} AND r.replied_at < ${end} AND r.agent_id IS NOT NULL
+    UNION ALL
+    SELECT t.solved_at, t.desk_id, t.solved_team_id, t.solved_assignee_id, t.channel, t.priority
+    FROM ticket_facts t
+    WHERE t.org_id = ${orgId} AND t.solved_at >= ${start} AND t.solved_at < ${end} AND t.solved_assignee_id IS NOT NULL)`;
+
 export const SOURCE_SPECS: Record<Exclude<SourceName, 'backlog'>, SourceSpec> = {
+  kb_feedback_by_raised: {
+    columns: new Set(['resolved_within_14_days', 'resolved_at']),
+    dimensions: new Set(['desk']),
+    rows: (orgId, start, end) => sql`(SELECT k.*, k.raised_at AS placed_at, k.desk_id AS desk
+      FROM kb_feedback k
+      WHERE k.org_id = ${orgId} AND k.raised_at >= ${start} AND k.raised_at < ${end})`,
+    countExpression: COUNT_ROWS,
+  },
+  // Articles written or updated by agents.
+  kb_contributions: {
+    columns: new Set(['action']),
+    dimensions: new Set(),
+    rows: (orgId, start, end) => sql`(SELECT k.*, k.at AS placed_at, k.agent_id AS agent
+      FROM kb_activity k
+      WHERE k.org_id = ${orgId} AND k.at >= ${start} AND k.at < ${end}
+        AND k.action IN ('created', 'updated') AND k.agent_id IS NOT NULL)`,
+    countExpression: COUNT_ROWS,
+  },
+  // Agents with a human public reply or a solve in the period.
+  active_agents: {
+    columns: new Set(['channel', 'priority']),
+    dimensions: ALL_DIMENSIONS,
+    rows: agentActivityRows,
+    countExpression: () => sql<number>`count(DISTINCT f.agent)`,
+  },
   presence: {
     columns: new Set(['logged_in_seconds', 'handling_seconds']),
     dimensions: new Set(['desk', 'team', 'agent']),
@@ -247,14 +282,7 @@ export const SOURCE_SPECS: Record<Exclude<SourceName, 'backlog'>, SourceSpec> = 
   agent_days: {
     columns: new Set(['channel', 'priority']),
     dimensions: ALL_DIMENSIONS,
-    rows: (orgId, start, end) => sql`(
-        SELECT r.replied_at AS placed_at, r.desk_id AS desk, r.team_id AS team, r.agent_id AS agent, r.channel, r.priority
-        FROM reply_facts r
-        WHERE r.org_id = ${orgId} AND r.replied_at >= ${start} AND r.replied_at < ${end} AND r.agent_id IS NOT NULL
-        UNION ALL
-        SELECT t.solved_at, t.desk_id, t.solved_team_id, t.solved_assignee_id, t.channel, t.priority
-        FROM ticket_facts t
-        WHERE t.org_id = ${orgId} AND t.solved_at >= ${start} AND t.solved_at < ${end} AND t.solved_assignee_id IS NOT NULL)`,
+    rows: agentActivityRows,
     countExpression: (timeZone) =>
       sql<number>`count(DISTINCT f.agent || '|' || CAST(CAST(f.placed_at AT TIME ZONE ${timeZone} AS DATE) AS text))`,
   },

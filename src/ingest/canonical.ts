@@ -20,7 +20,8 @@ export type FieldKind =
   | 'number'
   | 'polarity'
   | 'improvement_kind'
-  | 'timestamps';
+  | 'timestamps'
+  | 'kb_action';
 
 export interface FieldSpec {
   name: string;
@@ -42,7 +43,10 @@ export type ImportShape =
   | 'measurements'
   | 'tool_periods'
   | 'crises'
-  | 'presence';
+  | 'presence'
+  | 'kb_articles'
+  | 'kb_activity'
+  | 'kb_feedback';
 export const IMPORT_SHAPES: readonly ImportShape[] = [
   'tickets',
   'events',
@@ -57,6 +61,9 @@ export const IMPORT_SHAPES: readonly ImportShape[] = [
   'tool_periods',
   'crises',
   'presence',
+  'kb_articles',
+  'kb_activity',
+  'kb_feedback',
 ];
 
 /** Survey kinds and their default scales (KPI-DEFINITIONS.md, "Surveys"). */
@@ -479,7 +486,70 @@ export interface PresenceRecord {
   handling_seconds: number;
 }
 
+/** Knowledge-base articles (KRA 5). */
+export const KB_ARTICLE_FIELDS: readonly FieldSpec[] = [
+  { name: 'id', kind: 'text', required: true, description: "the article's id" },
+  { name: 'title', kind: 'text', description: 'title' },
+  { name: 'created_at', kind: 'timestamp', required: true, description: 'when it was written' },
+  { name: 'published_at', kind: 'timestamp', description: 'when it was published; empty while a draft' },
+  { name: 'retired_at', kind: 'timestamp', description: 'when it was unpublished; empty while live' },
+  { name: 'desk', kind: 'text', description: 'the desk that owns it' },
+];
+
+export interface KbArticleRecord {
+  id: string;
+  title: string | null;
+  created_at: Date;
+  published_at: Date | null;
+  retired_at: Date | null;
+  desk: string | null;
+}
+
+export const KB_ACTIONS = [
+  'created',
+  'updated',
+  'reviewed_accurate',
+  'flagged_inaccurate',
+  'flag_resolved',
+] as const;
+export type KbAction = (typeof KB_ACTIONS)[number];
+
+/** What people did to articles: writing and updating them, accuracy reviews, inaccuracy flags. */
+export const KB_ACTIVITY_FIELDS: readonly FieldSpec[] = [
+  { name: 'article', kind: 'text', required: true, description: 'the article' },
+  { name: 'action', kind: 'kb_action', required: true, description: `one of ${KB_ACTIONS.join(', ')}` },
+  { name: 'at', kind: 'timestamp', required: true, description: 'when' },
+  { name: 'agent', kind: 'text', description: 'who (an agent for created/updated/reviewed_accurate)' },
+];
+
+export interface KbActivityRecord {
+  article: string;
+  action: KbAction;
+  at: Date;
+  agent: string | null;
+}
+
+/** Feedback on articles (from agents or customers), raised and resolved. */
+export const KB_FEEDBACK_FIELDS: readonly FieldSpec[] = [
+  { name: 'id', kind: 'text', required: true, description: "the feedback item's id" },
+  { name: 'article', kind: 'text', description: 'the article it is about' },
+  { name: 'raised_at', kind: 'timestamp', required: true, description: 'when it was raised (placement)' },
+  { name: 'resolved_at', kind: 'timestamp', description: 'when it was resolved; empty while open' },
+  { name: 'desk', kind: 'text', description: 'desk' },
+];
+
+export interface KbFeedbackRecord {
+  id: string;
+  article: string | null;
+  raised_at: Date;
+  resolved_at: Date | null;
+  desk: string | null;
+}
+
 export function fieldsOf(shape: ImportShape): readonly FieldSpec[] {
+  if (shape === 'kb_articles') return KB_ARTICLE_FIELDS;
+  if (shape === 'kb_activity') return KB_ACTIVITY_FIELDS;
+  if (shape === 'kb_feedback') return KB_FEEDBACK_FIELDS;
   if (shape === 'presence') return PRESENCE_FIELDS;
   if (shape === 'crises') return CRISIS_FIELDS;
   if (shape === 'tool_periods') return TOOL_PERIOD_FIELDS;

@@ -8,6 +8,9 @@ import type {
   FieldSpec,
   ImportShape,
   ImprovementRecord,
+  KbActivityRecord,
+  KbArticleRecord,
+  KbFeedbackRecord,
   MeasurementRecord,
   PresenceRecord,
   QaRatingRecord,
@@ -41,7 +44,10 @@ export type CanonicalRecord =
   | MeasurementRecord
   | ToolPeriodRecord
   | CrisisRecord
-  | PresenceRecord;
+  | PresenceRecord
+  | KbArticleRecord
+  | KbActivityRecord
+  | KbFeedbackRecord;
 export type Converted<T> = { ok: true; record: T } | { ok: false; errors: RowError[] };
 
 function lookup(record: Record<string, unknown>, path: string): unknown {
@@ -192,6 +198,19 @@ export class RecordConverter {
         }
         if (m.period_start && m.period_end.getTime() < m.period_start.getTime()) {
           errors.push({ row, field: 'period_end', reason: 'is before period_start' });
+        }
+      } else if (this.shape === 'kb_articles') {
+        const a = out as unknown as KbArticleRecord;
+        if (a.published_at && a.published_at.getTime() < a.created_at.getTime()) {
+          errors.push({ row, field: 'published_at', reason: 'is before created_at' });
+        }
+        if (a.retired_at && (!a.published_at || a.retired_at.getTime() < a.published_at.getTime())) {
+          errors.push({ row, field: 'retired_at', reason: 'an article is retired after it was published' });
+        }
+      } else if (this.shape === 'kb_feedback') {
+        const f = out as unknown as KbFeedbackRecord;
+        if (f.resolved_at && f.resolved_at.getTime() < f.raised_at.getTime()) {
+          errors.push({ row, field: 'resolved_at', reason: 'is before raised_at' });
         }
       } else if (this.shape === 'presence') {
         const p = out as unknown as PresenceRecord;

@@ -4,6 +4,7 @@ import {
   EVENT_TYPES,
   type FieldKind,
   IMPROVEMENT_KINDS,
+  KB_ACTIONS,
   PRIORITIES,
   STATUSES,
   SURVEY_KINDS,
@@ -77,6 +78,12 @@ const parseImprovementKind = oneOf(
   IMPROVEMENT_KINDS,
   { report: 'report_action', tool: 'tool_feedback', prevention: 'prevention_action' },
   'improvement kind',
+);
+
+const parseKbAction = oneOf(
+  KB_ACTIONS,
+  { reviewed: 'reviewed_accurate', flagged: 'flagged_inaccurate' },
+  'knowledge-base action',
 );
 
 /** A plain decimal number (negative allowed). */
@@ -219,6 +226,8 @@ export function parseFieldValue(kind: FieldKind, raw: unknown, ctx: ParseContext
       return parsePolarity(text);
     case 'improvement_kind':
       return parseImprovementKind(text);
+    case 'kb_action':
+      return parseKbAction(text);
     case 'timestamps': {
       const out: Date[] = [];
       for (const part of text.split(/[\s,;]+/).filter(Boolean)) {

@@ -27,6 +27,9 @@ import {
   ENROLMENT_COLUMNS,
   EVENT_COLUMNS,
   IMPROVEMENT_COLUMNS,
+  KB_ACTIVITY_COLUMNS,
+  KB_ARTICLE_COLUMNS,
+  KB_FEEDBACK_COLUMNS,
   MEASUREMENT_COLUMNS,
   PRESENCE_COLUMNS,
   QA_RATING_COLUMNS,
@@ -377,6 +380,9 @@ const RECORD_SHAPES: Partial<Record<ImportShape, { table: RecordTable; kind: str
   tool_periods: { table: 'tool_periods', kind: 'tool periods' },
   crises: { table: 'crises', kind: 'crises' },
   presence: { table: 'agent_presence', kind: 'presence' },
+  kb_articles: { table: 'kb_articles', kind: 'articles' },
+  kb_activity: { table: 'kb_activity', kind: 'article activity' },
+  kb_feedback: { table: 'kb_feedback', kind: 'article feedback' },
 };
 
 const STAGED_COLUMNS = {
@@ -393,6 +399,9 @@ const STAGED_COLUMNS = {
   tool_periods: TOOL_PERIOD_COLUMNS,
   crises: CRISIS_COLUMNS,
   presence: PRESENCE_COLUMNS,
+  kb_articles: KB_ARTICLE_COLUMNS,
+  kb_activity: KB_ACTIVITY_COLUMNS,
+  kb_feedback: KB_FEEDBACK_COLUMNS,
 } as const;
 
 /**

@@ -6,6 +6,9 @@ import {
   type EnrolmentRecord,
   type EventRecord,
   type ImprovementRecord,
+  type KbActivityRecord,
+  type KbArticleRecord,
+  type KbFeedbackRecord,
   type MeasurementRecord,
   type PresenceRecord,
   type QaRatingRecord,
@@ -397,5 +400,68 @@ export const PRESENCE_COLUMNS: ReadonlyArray<StagedColumn<PresenceRecord>> = [
     name: 'content_hash',
     type: 'text',
     get: (p) => contentHash(PRESENCE_VALUE_COLUMNS.map((c) => c.get(p))),
+  },
+];
+
+const KB_ARTICLE_VALUE_COLUMNS: ReadonlyArray<RowColumn<KbArticleRecord>> = [
+  { name: 'id', type: 'text', get: (a) => a.id },
+  { name: 'title', type: 'text', get: (a) => a.title },
+  { name: 'created_at', type: 'timestamptz', get: (a) => a.created_at },
+  { name: 'published_at', type: 'timestamptz', get: (a) => a.published_at },
+  { name: 'retired_at', type: 'timestamptz', get: (a) => a.retired_at },
+  { name: 'desk_id', type: 'text', get: (a) => a.desk },
+];
+
+export const KB_ARTICLE_COLUMNS: ReadonlyArray<StagedColumn<KbArticleRecord>> = [
+  ...KB_ARTICLE_VALUE_COLUMNS,
+  {
+    name: 'content_hash',
+    type: 'text',
+    get: (a) => contentHash(KB_ARTICLE_VALUE_COLUMNS.map((c) => c.get(a))),
+  },
+];
+
+const KB_ACTIVITY_VALUE_COLUMNS: ReadonlyArray<RowColumn<KbActivityRecord>> = [
+  // One action per article, kind, time and person: a repeated file changes nothing.
+  {
+    name: 'id',
+    type: 'text',
+    get: (a) => [a.article, a.action, a.at.toISOString(), a.agent ?? ''].join('\u001f'),
+  },
+  { name: 'article_id', type: 'text', get: (a) => a.article },
+  { name: 'action', type: 'text', get: (a) => a.action },
+  { name: 'at', type: 'timestamptz', get: (a) => a.at },
+  { name: 'agent_id', type: 'text', get: (a) => a.agent },
+];
+
+export const KB_ACTIVITY_COLUMNS: ReadonlyArray<StagedColumn<KbActivityRecord>> = [
+  ...KB_ACTIVITY_VALUE_COLUMNS,
+  {
+    name: 'content_hash',
+    type: 'text',
+    get: (a) => contentHash(KB_ACTIVITY_VALUE_COLUMNS.map((c) => c.get(a))),
+  },
+];
+
+const KB_FEEDBACK_VALUE_COLUMNS: ReadonlyArray<RowColumn<KbFeedbackRecord>> = [
+  { name: 'id', type: 'text', get: (f) => f.id },
+  { name: 'article_id', type: 'text', get: (f) => f.article },
+  { name: 'raised_at', type: 'timestamptz', get: (f) => f.raised_at },
+  { name: 'resolved_at', type: 'timestamptz', get: (f) => f.resolved_at },
+  { name: 'desk_id', type: 'text', get: (f) => f.desk },
+  // "Resolved within 14 days" (KPI-DEFINITIONS.md, kb_feedback_closure), fixed at import.
+  {
+    name: 'resolved_within_14_days',
+    type: 'boolean',
+    get: (f) => f.resolved_at !== null && f.resolved_at.getTime() - f.raised_at.getTime() <= 14 * 86_400_000,
+  },
+];
+
+export const KB_FEEDBACK_COLUMNS: ReadonlyArray<StagedColumn<KbFeedbackRecord>> = [
+  ...KB_FEEDBACK_VALUE_COLUMNS,
+  {
+    name: 'content_hash',
+    type: 'text',
+    get: (f) => contentHash(KB_FEEDBACK_VALUE_COLUMNS.map((c) => c.get(f))),
   },
 ];

@@ -127,7 +127,10 @@ export type RecordTable =
   | 'manual_measurements'
   | 'tool_periods'
   | 'crises'
-  | 'agent_presence';
+  | 'agent_presence'
+  | 'kb_articles'
+  | 'kb_activity'
+  | 'kb_feedback';
 
 export async function mergeStage<R>(
   trx: Trx,

@@ -18,6 +18,7 @@ import {
   compileCount,
   compileCrisisRecovery,
   compileEscalationClosure,
+  compileKbAccuracy,
   compileLifecycle,
   compileManual,
   compileNps,
@@ -164,9 +165,13 @@ async function computeCells(
     for (const r of rows) cells.set(cellKey(r.bucket, r.grp), countCell(r.n));
     return { cells, variant: null, emptyCell: countCell(0) };
   }
-  if (m.kind === 'lifecycle' || m.kind === 'escalation_closure') {
+  if (m.kind === 'lifecycle' || m.kind === 'escalation_closure' || m.kind === 'kb_accuracy') {
     const compiled =
-      m.kind === 'lifecycle' ? compileLifecycle(ctx, buckets) : compileEscalationClosure(ctx, buckets);
+      m.kind === 'lifecycle'
+        ? compileLifecycle(ctx, buckets)
+        : m.kind === 'kb_accuracy'
+          ? compileKbAccuracy(ctx, buckets, m.reviewWindowDays)
+          : compileEscalationClosure(ctx, buckets);
     for (const r of (await compiled.execute(store.db)).rows) {
       const count = m.kind === 'lifecycle' && m.count === 'lost' ? r.n - r.kept : r.kept;
       cells.set(cellKey(r.bucket, r.grp), ratioCell(count, r.n, 100, 'wilson'));

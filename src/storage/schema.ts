@@ -333,6 +333,41 @@ export interface AgentPresenceTable {
   import_id: number;
 }
 
+export interface KbArticlesTable {
+  org_id: number;
+  id: string;
+  title: string | null;
+  created_at: Date;
+  published_at: Date | null;
+  retired_at: Date | null;
+  desk_id: string | null;
+  content_hash: string;
+  import_id: number;
+}
+
+export interface KbActivityTable {
+  org_id: number;
+  id: string;
+  article_id: string;
+  action: string;
+  at: Date;
+  agent_id: string | null;
+  content_hash: string;
+  import_id: number;
+}
+
+export interface KbFeedbackTable {
+  org_id: number;
+  id: string;
+  article_id: string | null;
+  raised_at: Date;
+  resolved_at: Date | null;
+  desk_id: string | null;
+  resolved_within_14_days: boolean;
+  content_hash: string;
+  import_id: number;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   desks: NamedEntityTable;
@@ -346,6 +381,9 @@ export interface Database {
   tool_periods: ToolPeriodsTable;
   crises: CrisesTable;
   agent_presence: AgentPresenceTable;
+  kb_articles: KbArticlesTable;
+  kb_activity: KbActivityTable;
+  kb_feedback: KbFeedbackTable;
   tickets: TicketsTable;
   ticket_events: TicketEventsTable;
   imports: ImportsTable;

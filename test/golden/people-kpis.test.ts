@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../../src/catalogue/index.js';
 import { importFile } from '../../src/ingest/import-file.js';
+import { deriveTickets } from '../../src/jobs/derive-tickets.js';
 import type { Store } from '../../src/storage/database.js';
 import { createOrganization, type Organization } from '../../src/storage/organizations.js';
 import { runKpiQuery } from '../../src/storage/run-kpi-query.js';
@@ -454,5 +455,79 @@ describe.each(ENGINES)('agent utilisation on %s (golden)', (engine) => {
       field: 'handling_seconds',
       reason: 'must lie between 0 and logged_in_seconds',
     });
+  });
+});
+
+/**
+ * Knowledge base at the end of March (1 Apr 00:00 UTC). Published then: K1, K2, K3, K4, K7 (K5 is
+ * published in April, K6 retired in March). Accurate: K1 (reviewed 1 Mar) and K4 (reviewed 1 Feb; its
+ * flag of 10 Feb was resolved on 15 Feb). Not: K2 (never reviewed), K3 (flag of 20 Mar still open),
+ * K7 (last review 1 Sep 2025, more than 180 days before). 2 / 5 = 40 %.
+ * Contributions in March: K1 updated by ana, K3 updated by bo, K2 created by ana = 3 (the review is no
+ * contribution); active agents: ana and bo (a reply or a solve on T1, T2) → 1.5 per agent.
+ * Feedback raised in March: F1 resolved in 8 days, F2 in 20, F3 open → 1 / 3.
+ */
+const KB_ARTICLES = `id,title,created_at,published_at,retired_at
+K1,Refunds,2025-12-20T00:00:00Z,2026-01-01T00:00:00Z,
+K2,Invoices,2025-12-20T00:00:00Z,2026-01-01T00:00:00Z,
+K3,Passwords,2025-12-20T00:00:00Z,2026-01-01T00:00:00Z,
+K4,Shipping,2025-12-20T00:00:00Z,2026-01-01T00:00:00Z,
+K5,Returns,2026-03-20T00:00:00Z,2026-04-05T00:00:00Z,
+K6,Old prices,2025-12-20T00:00:00Z,2026-01-01T00:00:00Z,2026-03-10T00:00:00Z
+K7,Warranty,2025-06-20T00:00:00Z,2025-07-01T00:00:00Z,
+`;
+const KB_ACTIVITY = `article,action,at,agent
+K1,reviewed_accurate,2026-03-01T10:00:00Z,cy
+K1,updated,2026-03-02T10:00:00Z,ana
+K3,reviewed_accurate,2026-03-05T10:00:00Z,cy
+K3,updated,2026-03-06T10:00:00Z,bo
+K3,flagged_inaccurate,2026-03-20T10:00:00Z,
+K2,created,2026-03-07T10:00:00Z,ana
+K4,reviewed_accurate,2026-02-01T10:00:00Z,cy
+K4,flagged_inaccurate,2026-02-10T10:00:00Z,
+K4,flag_resolved,2026-02-15T10:00:00Z,cy
+K7,reviewed_accurate,2025-09-01T10:00:00Z,cy
+`;
+const KB_FEEDBACK = `id,article,raised_at,resolved_at
+F1,K1,2026-03-02T10:00:00Z,2026-03-10T10:00:00Z
+F2,K2,2026-03-05T10:00:00Z,2026-03-25T10:00:00Z
+F3,K3,2026-03-20T10:00:00Z,
+`;
+const KB_TICKETS = `id,created_at,status,assignee,first_response_at,solved_at
+T1,2026-03-03T09:00:00Z,solved,ana,2026-03-03T09:30:00Z,2026-03-03T10:00:00Z
+T2,2026-03-04T09:00:00Z,solved,bo,2026-03-04T09:30:00Z,2026-03-04T10:00:00Z
+`;
+
+describe.each(ENGINES)('knowledge-base KPIs on %s (golden)', (engine) => {
+  let store: Store;
+  let org: Organization;
+  beforeAll(async () => {
+    store = await freshStore(engine);
+    org = await createOrganization(store.db, { slug: 'kb', timeZone: 'UTC' });
+    for (const [name, csv] of [
+      ['kb-articles.csv', KB_ARTICLES],
+      ['kb-activity.csv', KB_ACTIVITY],
+      ['kb-feedback.csv', KB_FEEDBACK],
+    ] as const) {
+      await importFile({ store, org, file: files.write(name, csv) });
+    }
+    const tickets = await importFile({ store, org, file: files.write('kb-tickets.csv', KB_TICKETS) });
+    await deriveTickets(store, org, { kind: 'import', importId: tickets.importId });
+  });
+  afterAll(async () => store?.close());
+
+  it('accuracy, contributions per active agent and feedback closure', async () => {
+    const q = async (kpi: string) =>
+      (
+        await runKpiQuery(store, org, CATALOGUE, {
+          kpi,
+          from: '2026-03-01',
+          to: '2026-03-31',
+          grain: 'month',
+        })
+      )[0]!;
+    expect(await q('kb_accuracy')).toMatchObject({ value: 40, numerator: 2, denominator: 5 });
+    expect(await q('kb_contributions_per_agent')).toMatchObject({ value: 1.5, numerator: 3, denominator: 2 });
+    expect(await q('kb_feedback_closure')).toMatchObject({ value: 33.33, numerator: 1, denominator: 3 });
   });
 });
