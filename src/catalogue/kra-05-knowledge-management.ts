@@ -1,6 +1,28 @@
 import type { KpiDefinitionInput } from '../engine/kpi-definition.js';
 
+const humanSolved = { column: 'agent_replies', op: 'gte', value: 1 } as const;
+
 export const knowledgeManagementKpis: KpiDefinitionInput[] = [
+  {
+    id: 'kb_utilisation',
+    name: 'KB utilisation',
+    kra: 5,
+    unit: 'percent',
+    direction: 'higher',
+    source: 'computed',
+    minN: 10,
+    description:
+      'Human-solved tickets (solved with at least one human public reply) with a linked knowledge-base article ÷ human-solved tickets.',
+    placement: "by solve: the ticket's final solve",
+    dimensions: ['desk', 'team', 'agent', 'channel', 'priority'],
+    measure: {
+      kind: 'ratio',
+      numerator: { source: 'tickets_by_solve', where: [humanSolved, { column: 'kb_linked', op: 'is_true' }] },
+      denominator: { source: 'tickets_by_solve', where: [humanSolved] },
+      scale: 100,
+      interval: 'wilson',
+    },
+  },
   {
     id: 'kb_accuracy',
     name: 'KB accuracy',

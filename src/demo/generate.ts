@@ -444,6 +444,10 @@ export function generateDemo(options: DemoOptions, sink: DemoSink): { plan: Demo
               first ? desk : null,
               first ? customer.id : null,
               e.seconds ?? null,
+              // Some agents link an article of the starting library in their reply.
+              e.type === 'agent_reply' && (id.charCodeAt(id.length - 1) + n) % 4 === 0
+                ? `KB${String(1 + ((id.length * 7 + n) % 60)).padStart(4, '0')}`
+                : null,
             ]);
           }
         }

@@ -36,6 +36,7 @@ export const DEMO_FILES = {
     'desk',
     'customer',
     'seconds',
+    'article',
   ],
   surveys: [
     'id',

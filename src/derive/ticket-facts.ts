@@ -23,6 +23,7 @@ export interface FactTicket {
   escalated_at: Date | null;
   sla_breached: boolean | null;
   automated: boolean | null;
+  kb_article: string | null;
   source_shape: string;
 }
 
@@ -41,6 +42,7 @@ export interface FactEvent {
   channel: string | null;
   desk: string | null;
   seconds: number | null;
+  article: string | null;
 }
 
 /** Per-ticket facts: every duration twice, calendar and business (KPI-DEFINITIONS.md, "Ticket facts"). */
@@ -81,6 +83,8 @@ export interface TicketFacts {
   escalation_response_business_seconds: number | null;
   automated: boolean;
   complaint: boolean;
+  /** A knowledge-base article was linked to the ticket. */
+  kb_linked: boolean;
   fcr_single_reply_no_reopen: boolean | null;
   fcr_one_touch: boolean | null;
   fcr_no_customer_followup: boolean | null;
@@ -370,6 +374,7 @@ function deriveFromEvents(
     escalation_response_business_seconds: secondsOrNull(clock, escalatedAt, escalationResponseAt),
     automated: solved && humanReplies === 0 && (botReplies > 0 || ticket.automated === true),
     complaint: isComplaint(ticket),
+    kb_linked: sorted.some((e) => e.article !== null) || ticket.kb_article !== null,
     fcr_single_reply_no_reopen: solved ? humanReplies === 1 && reopens === 0 : null,
     fcr_one_touch: solved ? humanReplies <= 1 : null,
     // A ticket closed with no reply and no automation is no contact resolution at all.
@@ -499,6 +504,7 @@ function deriveFromColumns(t: FactTicket, ctx: DeriveContext): DerivedTicket | n
     escalation_response_business_seconds: null,
     automated: solved && t.automated === true && (replies === null || replies === 0),
     complaint: isComplaint(t),
+    kb_linked: t.kb_article !== null,
     fcr_single_reply_no_reopen:
       solved && replies !== null && reopens !== null ? replies === 1 && reopens === 0 : null,
     fcr_one_touch: solved && replies !== null ? replies <= 1 : null,

@@ -37,6 +37,7 @@ const TICKET_COLUMNS = new Set([
   'escalation_response_business_seconds',
   'automated',
   'complaint',
+  'kb_linked',
   'fcr_single_reply_no_reopen',
   'fcr_one_touch',
   'fcr_no_customer_followup',

@@ -125,6 +125,7 @@ export const TICKET_FIELDS: readonly FieldSpec[] = [
     description: 'ticket type (question, incident, problem, task, complaint…)',
   },
   { name: 'subject', kind: 'text', description: 'subject line' },
+  { name: 'kb_article', kind: 'text', description: 'a knowledge-base article linked to the ticket' },
 ];
 
 export const SNAPSHOT_FIELDS: readonly FieldSpec[] = [
@@ -155,6 +156,11 @@ export const EVENT_FIELDS: readonly FieldSpec[] = [
   { name: 'seconds', kind: 'seconds', description: 'time spent (time_entry)' },
   { name: 'ticket_type', kind: 'lowercase', description: 'ticket type after the event (e.g. complaint)' },
   { name: 'tags', kind: 'tags', description: "the ticket's tags after the event (replace earlier ones)" },
+  {
+    name: 'article',
+    kind: 'text',
+    description: 'a knowledge-base article linked by the event (e.g. sent in a reply)',
+  },
 ];
 
 export const SURVEY_FIELDS: readonly FieldSpec[] = [
@@ -586,6 +592,7 @@ export interface TicketRecord {
   tags: string[];
   type: string | null;
   subject: string | null;
+  kb_article?: string | null;
 }
 
 export interface SnapshotRecord extends TicketRecord {
@@ -611,4 +618,5 @@ export interface EventRecord {
   ticket_type: string | null;
   /** Empty when the event says nothing about tags. */
   tags: string[];
+  article?: string | null;
 }

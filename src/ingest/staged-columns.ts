@@ -48,6 +48,7 @@ const TICKET_VALUE_COLUMNS: ReadonlyArray<RowColumn<TicketRow>> = [
   { name: 'sla_breached', type: 'boolean', get: (t) => t.sla_breached },
   { name: 'automated', type: 'boolean', get: (t) => t.automated },
   { name: 'tags', type: 'text', get: (t) => storedTags(t.tags) },
+  { name: 'kb_article', type: 'text', get: (t) => t.kb_article ?? null },
   { name: 'snapshot_key', type: 'double', get: (t) => t.snapshot_key ?? null },
 ];
 
@@ -76,6 +77,7 @@ const EVENT_VALUE_COLUMNS: ReadonlyArray<RowColumn<StagedEvent>> = [
   { name: 'seconds', type: 'double', get: (e) => e.seconds },
   { name: 'ticket_type', type: 'text', get: (e) => e.ticket_type },
   { name: 'tags', type: 'text', get: (e) => (e.tags.length > 0 ? storedTags(e.tags) : null) },
+  { name: 'article', type: 'text', get: (e) => e.article ?? null },
 ];
 
 /** Events as read from the file, before their identity is settled. */

@@ -46,6 +46,7 @@ const TICKET_FACT_COLUMNS: Columns<TicketFacts> = [
   { name: 'escalation_response_business_seconds', type: 'double' },
   { name: 'automated', type: 'boolean' },
   { name: 'complaint', type: 'boolean' },
+  { name: 'kb_linked', type: 'boolean' },
   { name: 'fcr_single_reply_no_reopen', type: 'boolean' },
   { name: 'fcr_one_touch', type: 'boolean' },
   { name: 'fcr_no_customer_followup', type: 'boolean' },
@@ -171,6 +172,7 @@ export async function loadTicketsForDerive(
       'escalated_at',
       'sla_breached',
       'automated',
+      'kb_article',
       'source_shape',
     ])
     .where('org_id', '=', orgId)
@@ -179,7 +181,7 @@ export async function loadTicketsForDerive(
     .execute();
   const { rows: events } = await sql<FactEvent & { ticket_id: string }>`
     SELECT e.ticket_id, e.id, e.type, e.at, e.actor_type, e.actor, e.public, e.status, e.team, e.assignee, e.priority,
-           e.channel, e.desk, e.seconds
+           e.channel, e.desk, e.seconds, e.article
     FROM ticket_events e
     WHERE e.org_id = ${orgId} AND e.ticket_id IN (SELECT id FROM ${ids()} AS ids)
     ORDER BY e.ticket_id`.execute(trx);

@@ -45,6 +45,7 @@ export interface TicketsTable {
   automated: boolean | null;
   /** Space-separated, with a leading and trailing space, so `LIKE '% tag %'` matches whole tags. */
   tags: string;
+  kb_article: string | null;
   /** 'tickets' | 'snapshots' | 'events': which import shape last wrote the row. */
   source_shape: string;
   snapshot_key: number | null;
@@ -73,6 +74,7 @@ export interface TicketEventsTable {
   ticket_type: string | null;
   /** Stored like tickets.tags; null when the event says nothing about tags. */
   tags: string | null;
+  article: string | null;
   content_hash: string;
   import_id: number;
 }

@@ -35,6 +35,7 @@ const ticket = (over: Partial<FactTicket> = {}): FactTicket => ({
   escalated_at: null,
   sla_breached: null,
   automated: null,
+  kb_article: null,
   source_shape: 'events',
   ...over,
 });
@@ -54,6 +55,7 @@ const ev = (type: string, at: string, over: Partial<FactEvent> = {}): FactEvent 
   channel: null,
   desk: null,
   seconds: null,
+  article: null,
   ...over,
 });
 

@@ -464,7 +464,7 @@ describe.each(ENGINES)('agent utilisation on %s (golden)', (engine) => {
  * flag of 10 Feb was resolved on 15 Feb). Not: K2 (never reviewed), K3 (flag of 20 Mar still open),
  * K7 (last review 1 Sep 2025, more than 180 days before). 2 / 5 = 40 %.
  * Contributions in March: K1 updated by ana, K3 updated by bo, K2 created by ana = 3 (the review is no
- * contribution); active agents: ana and bo (a reply or a solve on T1, T2) → 1.5 per agent.
+ * contribution); active agents: ana and bo (a reply or a solve on T1, T2, E1) → 1.5 per agent.
  * Feedback raised in March: F1 resolved in 8 days, F2 in 20, F3 open → 1 / 3.
  */
 const KB_ARTICLES = `id,title,created_at,published_at,retired_at
@@ -493,9 +493,18 @@ F1,K1,2026-03-02T10:00:00Z,2026-03-10T10:00:00Z
 F2,K2,2026-03-05T10:00:00Z,2026-03-25T10:00:00Z
 F3,K3,2026-03-20T10:00:00Z,
 `;
-const KB_TICKETS = `id,created_at,status,assignee,first_response_at,solved_at
-T1,2026-03-03T09:00:00Z,solved,ana,2026-03-03T09:30:00Z,2026-03-03T10:00:00Z
-T2,2026-03-04T09:00:00Z,solved,bo,2026-03-04T09:30:00Z,2026-03-04T10:00:00Z
+const KB_TICKETS = `id,created_at,status,assignee,first_response_at,solved_at,agent_replies,kb_article
+T1,2026-03-03T09:00:00Z,solved,ana,2026-03-03T09:30:00Z,2026-03-03T10:00:00Z,1,K1
+T2,2026-03-04T09:00:00Z,solved,bo,2026-03-04T09:30:00Z,2026-03-04T10:00:00Z,1,
+`;
+/** An event-log ticket whose reply links K2, and one solved by a bot (not human-solved). */
+const KB_EVENTS = `ticket_id,type,at,actor_type,actor,status,article
+E1,created,2026-03-05T09:00:00Z,customer,c1,new,
+E1,agent_reply,2026-03-05T09:20:00Z,agent,ana,,K2
+E1,status_change,2026-03-05T09:30:00Z,agent,ana,solved,
+E2,created,2026-03-05T10:00:00Z,customer,c2,new,
+E2,bot_reply,2026-03-05T10:01:00Z,bot,helpbot,,K3
+E2,status_change,2026-03-05T10:02:00Z,system,,solved,
 `;
 
 describe.each(ENGINES)('knowledge-base KPIs on %s (golden)', (engine) => {
@@ -513,6 +522,8 @@ describe.each(ENGINES)('knowledge-base KPIs on %s (golden)', (engine) => {
     }
     const tickets = await importFile({ store, org, file: files.write('kb-tickets.csv', KB_TICKETS) });
     await deriveTickets(store, org, { kind: 'import', importId: tickets.importId });
+    const events = await importFile({ store, org, file: files.write('kb-events.csv', KB_EVENTS) });
+    await deriveTickets(store, org, { kind: 'import', importId: events.importId });
   });
   afterAll(async () => store?.close());
 
@@ -529,5 +540,8 @@ describe.each(ENGINES)('knowledge-base KPIs on %s (golden)', (engine) => {
     expect(await q('kb_accuracy')).toMatchObject({ value: 40, numerator: 2, denominator: 5 });
     expect(await q('kb_contributions_per_agent')).toMatchObject({ value: 1.5, numerator: 3, denominator: 2 });
     expect(await q('kb_feedback_closure')).toMatchObject({ value: 33.33, numerator: 1, denominator: 3 });
+    // Human-solved in March: T1 (links K1), T2 (no link), E1 (its reply links K2); E2 was solved by a
+    // bot and is not human-solved → 2 / 3.
+    expect(await q('kb_utilisation')).toMatchObject({ value: 66.67, numerator: 2, denominator: 3 });
   });
 });
