@@ -9,6 +9,7 @@ import { knowledgeManagementKpis } from './kra-05-knowledge-management.js';
 import { slaAdherenceKpis } from './kra-07-sla-adherence.js';
 import { technologyUtilisationKpis } from './kra-08-technology-utilisation.js';
 import { crisisManagementKpis } from './kra-09-crisis-management.js';
+import { forecastKpis } from './kra-10-forecast.js';
 import { reportingAnalyticsKpis } from './kra-10-reporting-analytics.js';
 import { supportOperationsKpis } from './support-operations.js';
 import { surveyKpis } from './survey-kpis.js';
@@ -26,6 +27,7 @@ export const CATALOGUE: ReadonlyMap<string, KpiDefinition> = loadDefinitions([
   ...technologyUtilisationKpis,
   ...crisisManagementKpis,
   ...reportingAnalyticsKpis,
+  ...forecastKpis,
   ...supportOperationsKpis,
   ...surveyKpis,
   ...improvementKpis,

@@ -57,6 +57,10 @@ function formula(m: Measure): string[] {
       return [
         `recorded by people (the measurements import): the ${m.aggregate === 'sum' ? 'sum of the values' : 'latest value'} recorded for the period`,
       ];
+    case 'forecast_accuracy':
+      return [
+        '100 − WAPE (100 × Σ|actual − forecast| ÷ Σ actual), floored at 0, of the latest forecast issued for each target day in the period and scope against the tickets created that local day; numerator Σ|error|, denominator Σ actual, n forecast days',
+      ];
     case 'kb_accuracy':
       return [
         `100 × articles published at the end of the period that were reviewed as accurate in the ${m.reviewWindowDays} days before it and have no open inaccuracy flag then ÷ articles published at the end of the period; interval: Wilson 95 %`,

@@ -204,6 +204,7 @@ export function generateDemo(options: DemoOptions, sink: DemoSink): { plan: Demo
       kb_articles: 0,
       kb_activity: 0,
       kb_feedback: 0,
+      forecasts: 0,
     },
   };
   const emit = (file: DemoFile, values: readonly Cell[]) => {
@@ -280,6 +281,8 @@ export function generateDemo(options: DemoOptions, sink: DemoSink): { plan: Demo
   const rng = Random.stream(seed, 'tickets');
   const srng = Random.stream(seed, 'surveys');
   let ticketSeq = 0;
+  /** Tickets created per day (by day index), for the demo's stored forecasts. */
+  const createdPerDay = new Map<number, number>();
   let surveySeq = 0;
   const survey = (
     kind: string,
@@ -402,6 +405,7 @@ export function generateDemo(options: DemoOptions, sink: DemoSink): { plan: Demo
           clock,
         }).filter((e) => e.at < cutoff);
         counts.tickets++;
+        createdPerDay.set(day.index, (createdPerDay.get(day.index) ?? 0) + 1);
         const s = summarise(events);
         if (complaint) {
           counts.complaintTickets++;
@@ -529,6 +533,20 @@ export function generateDemo(options: DemoOptions, sink: DemoSink): { plan: Demo
         }
       }
     }
+  }
+
+  // Stored forecasts, as the forecasting feature would issue them: the seasonal naive one (same weekday
+  // a week earlier) for every day after the first week, issued two days ahead.
+  for (const day of days) {
+    if (day.index < 7) continue;
+    emit('forecasts', [
+      day.iso,
+      createdPerDay.get(day.index - 7) ?? 0,
+      ISO(day.base - 2 * DAY_MS),
+      null,
+      null,
+      'seasonal_naive',
+    ]);
   }
 
   const monthsInRange = monthStarts(plan.from, plan.to, zone);

@@ -88,6 +88,7 @@ export const DEMO_FILES = {
   kb_articles: ['id', 'title', 'created_at', 'published_at', 'retired_at', 'desk'],
   kb_activity: ['article', 'action', 'at', 'agent'],
   kb_feedback: ['id', 'article', 'raised_at', 'resolved_at', 'desk'],
+  forecasts: ['target_day', 'volume', 'issued_at', 'desk', 'channel', 'model'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type DemoFile = keyof typeof DEMO_FILES;

@@ -335,6 +335,35 @@ export function compileKbAccuracy(
     GROUP BY 1, 2`;
 }
 
+export interface ForecastErrorRow extends CountRow {
+  abs_error: number | null;
+  actual: number | null;
+}
+
+/**
+ * For each target day in the range, the latest forecast issued for each scope (organisation, desk,
+ * channel) against the tickets created that local day in that scope: Σ|actual − forecast| and Σ actual.
+ */
+export function compileForecastErrors(ctx: QueryContext): RawBuilder<ForecastErrorRow> {
+  return sql<ForecastErrorRow>`SELECT ${bucketExpression(ctx)} AS bucket, ${groupExpression(ctx)} AS grp, count(*) AS n,
+      sum(abs(f.actual - f.volume)) AS abs_error, sum(f.actual) AS actual
+    FROM (
+      SELECT v.target_day AS placed_at, v.desk_id AS desk, v.channel, v.volume,
+        (SELECT count(*) FROM ticket_facts t
+         WHERE t.org_id = v.org_id AND t.created_at >= v.target_day AND t.created_at < v.day_end
+           AND (v.desk_id IS NULL OR t.desk_id = v.desk_id) AND (v.channel IS NULL OR t.channel = v.channel)) AS actual
+      FROM (
+        SELECT x.*, row_number() OVER (
+          PARTITION BY x.target_day, x.desk_id, x.channel ORDER BY x.issued_at DESC, ${ctx.dialect.binaryOrder(sql.ref('x.id'))} DESC) AS rn
+        FROM volume_forecasts x
+        WHERE x.org_id = ${ctx.orgId} AND x.target_day >= ${ctx.start} AND x.target_day < ${ctx.end}
+      ) v
+      WHERE v.rn = 1
+    ) f
+    WHERE ${whereClause(ctx, [], new Set())}
+    GROUP BY 1, 2`;
+}
+
 /** The numerator and denominator sides of a ratio for the chosen variant. */
 export function ratioSides(
   def: KpiDefinition,

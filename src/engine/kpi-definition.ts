@@ -99,6 +99,8 @@ const measureSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('lifecycle'), count: z.enum(['retained', 'lost']) }),
   /** Escalations closed in the period ÷ (open at its start + opened in it). */
   z.strictObject({ kind: z.literal('escalation_closure') }),
+  /** 100 − WAPE of the latest forecast per target day in the period against the tickets created that day. */
+  z.strictObject({ kind: z.literal('forecast_accuracy') }),
   /**
    * Articles published at the end of each period that were reviewed as accurate within the window
    * before it and have no open inaccuracy flag then, over the articles published then.

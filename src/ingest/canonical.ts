@@ -46,7 +46,8 @@ export type ImportShape =
   | 'presence'
   | 'kb_articles'
   | 'kb_activity'
-  | 'kb_feedback';
+  | 'kb_feedback'
+  | 'forecasts';
 export const IMPORT_SHAPES: readonly ImportShape[] = [
   'tickets',
   'events',
@@ -64,6 +65,7 @@ export const IMPORT_SHAPES: readonly ImportShape[] = [
   'kb_articles',
   'kb_activity',
   'kb_feedback',
+  'forecasts',
 ];
 
 /** Survey kinds and their default scales (KPI-DEFINITIONS.md, "Surveys"). */
@@ -552,7 +554,29 @@ export interface KbFeedbackRecord {
   desk: string | null;
 }
 
+/** Issued daily volume forecasts (forecast accuracy, KRA 10); the forecasting feature stores its own. */
+export const FORECAST_FIELDS: readonly FieldSpec[] = [
+  { name: 'target_day', kind: 'timestamp', required: true, description: 'the local day forecast (a date)' },
+  { name: 'volume', kind: 'number', required: true, description: 'tickets forecast to be created that day' },
+  { name: 'issued_at', kind: 'timestamp', required: true, description: 'when the forecast was issued' },
+  { name: 'desk', kind: 'text', description: 'desk forecast (empty: the whole organisation)' },
+  { name: 'channel', kind: 'lowercase', description: 'channel forecast (empty: all channels)' },
+  { name: 'model', kind: 'text', description: 'which model made it' },
+];
+
+export interface ForecastRecord {
+  target_day: Date;
+  volume: number;
+  issued_at: Date;
+  desk: string | null;
+  channel: string | null;
+  model: string | null;
+  /** End of the target day in the source zone; set by validation. */
+  day_end?: Date;
+}
+
 export function fieldsOf(shape: ImportShape): readonly FieldSpec[] {
+  if (shape === 'forecasts') return FORECAST_FIELDS;
   if (shape === 'kb_articles') return KB_ARTICLE_FIELDS;
   if (shape === 'kb_activity') return KB_ACTIVITY_FIELDS;
   if (shape === 'kb_feedback') return KB_FEEDBACK_FIELDS;

@@ -6,6 +6,7 @@ import type {
   EnrolmentRecord,
   EventRecord,
   FieldSpec,
+  ForecastRecord,
   ImportShape,
   ImprovementRecord,
   KbActivityRecord,
@@ -47,7 +48,8 @@ export type CanonicalRecord =
   | PresenceRecord
   | KbArticleRecord
   | KbActivityRecord
-  | KbFeedbackRecord;
+  | KbFeedbackRecord
+  | ForecastRecord;
 export type Converted<T> = { ok: true; record: T } | { ok: false; errors: RowError[] };
 
 function lookup(record: Record<string, unknown>, path: string): unknown {
@@ -199,6 +201,12 @@ export class RecordConverter {
         if (m.period_start && m.period_end.getTime() < m.period_start.getTime()) {
           errors.push({ row, field: 'period_end', reason: 'is before period_start' });
         }
+      } else if (this.shape === 'forecasts') {
+        const f = out as unknown as ForecastRecord;
+        const day = DateTime.fromJSDate(f.target_day, { zone: this.timeZone }).startOf('day');
+        f.target_day = day.toJSDate();
+        f.day_end = day.plus({ days: 1 }).toJSDate();
+        if (f.volume < 0) errors.push({ row, field: 'volume', reason: 'cannot be negative' });
       } else if (this.shape === 'kb_articles') {
         const a = out as unknown as KbArticleRecord;
         if (a.published_at && a.published_at.getTime() < a.created_at.getTime()) {

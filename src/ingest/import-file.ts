@@ -26,6 +26,7 @@ import {
   CUSTOMER_COLUMNS,
   ENROLMENT_COLUMNS,
   EVENT_COLUMNS,
+  FORECAST_COLUMNS,
   IMPROVEMENT_COLUMNS,
   KB_ACTIVITY_COLUMNS,
   KB_ARTICLE_COLUMNS,
@@ -383,6 +384,7 @@ const RECORD_SHAPES: Partial<Record<ImportShape, { table: RecordTable; kind: str
   kb_articles: { table: 'kb_articles', kind: 'articles' },
   kb_activity: { table: 'kb_activity', kind: 'article activity' },
   kb_feedback: { table: 'kb_feedback', kind: 'article feedback' },
+  forecasts: { table: 'volume_forecasts', kind: 'forecasts' },
 };
 
 const STAGED_COLUMNS = {
@@ -402,6 +404,7 @@ const STAGED_COLUMNS = {
   kb_articles: KB_ARTICLE_COLUMNS,
   kb_activity: KB_ACTIVITY_COLUMNS,
   kb_feedback: KB_FEEDBACK_COLUMNS,
+  forecasts: FORECAST_COLUMNS,
 } as const;
 
 /**

@@ -5,6 +5,7 @@ import {
   type CustomerRecord,
   type EnrolmentRecord,
   type EventRecord,
+  type ForecastRecord,
   type ImprovementRecord,
   type KbActivityRecord,
   type KbArticleRecord,
@@ -465,5 +466,31 @@ export const KB_FEEDBACK_COLUMNS: ReadonlyArray<StagedColumn<KbFeedbackRecord>> 
     name: 'content_hash',
     type: 'text',
     get: (f) => contentHash(KB_FEEDBACK_VALUE_COLUMNS.map((c) => c.get(f))),
+  },
+];
+
+const FORECAST_VALUE_COLUMNS: ReadonlyArray<RowColumn<ForecastRecord>> = [
+  // One forecast per target day, scope and issue time.
+  {
+    name: 'id',
+    type: 'text',
+    get: (f) =>
+      [f.target_day.toISOString(), f.desk ?? '', f.channel ?? '', f.issued_at.toISOString()].join('\u001f'),
+  },
+  { name: 'target_day', type: 'timestamptz', get: (f) => f.target_day },
+  { name: 'day_end', type: 'timestamptz', get: (f) => f.day_end ?? null },
+  { name: 'volume', type: 'double', get: (f) => f.volume },
+  { name: 'issued_at', type: 'timestamptz', get: (f) => f.issued_at },
+  { name: 'desk_id', type: 'text', get: (f) => f.desk },
+  { name: 'channel', type: 'text', get: (f) => f.channel },
+  { name: 'model', type: 'text', get: (f) => f.model },
+];
+
+export const FORECAST_COLUMNS: ReadonlyArray<StagedColumn<ForecastRecord>> = [
+  ...FORECAST_VALUE_COLUMNS,
+  {
+    name: 'content_hash',
+    type: 'text',
+    get: (f) => contentHash(FORECAST_VALUE_COLUMNS.map((c) => c.get(f))),
   },
 ];

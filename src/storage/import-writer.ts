@@ -130,7 +130,8 @@ export type RecordTable =
   | 'agent_presence'
   | 'kb_articles'
   | 'kb_activity'
-  | 'kb_feedback';
+  | 'kb_feedback'
+  | 'volume_forecasts';
 
 export async function mergeStage<R>(
   trx: Trx,

@@ -18,6 +18,7 @@ import {
   compileCount,
   compileCrisisRecovery,
   compileEscalationClosure,
+  compileForecastErrors,
   compileKbAccuracy,
   compileLifecycle,
   compileManual,
@@ -182,6 +183,21 @@ async function computeCells(
     const { rows } = await compileManual(ctx, def.id).execute(store.db);
     for (const [key, r] of mapRows(rows, natural)) {
       cells.set(key, { ...countCell(r.n), value: m.aggregate === 'sum' ? r.total : r.latest });
+    }
+    return { cells, variant: null, emptyCell: countCell(0) };
+  }
+  if (m.kind === 'forecast_accuracy') {
+    const { rows } = await compileForecastErrors(ctx).execute(store.db);
+    for (const [key, r] of mapRows(rows, natural)) {
+      const actual = r.actual ?? 0;
+      const wape = actual > 0 ? (100 * (r.abs_error ?? 0)) / actual : null;
+      cells.set(key, {
+        value: wape === null ? null : Math.max(0, 100 - wape),
+        n: r.n,
+        numerator: r.abs_error,
+        denominator: r.actual,
+        interval: null,
+      });
     }
     return { cells, variant: null, emptyCell: countCell(0) };
   }

@@ -370,6 +370,20 @@ export interface KbFeedbackTable {
   import_id: number;
 }
 
+export interface VolumeForecastsTable {
+  org_id: number;
+  id: string;
+  target_day: Date;
+  day_end: Date;
+  volume: number;
+  issued_at: Date;
+  desk_id: string | null;
+  channel: string | null;
+  model: string | null;
+  content_hash: string;
+  import_id: number;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   desks: NamedEntityTable;
@@ -386,6 +400,7 @@ export interface Database {
   kb_articles: KbArticlesTable;
   kb_activity: KbActivityTable;
   kb_feedback: KbFeedbackTable;
+  volume_forecasts: VolumeForecastsTable;
   tickets: TicketsTable;
   ticket_events: TicketEventsTable;
   imports: ImportsTable;

@@ -545,3 +545,50 @@ describe.each(ENGINES)('knowledge-base KPIs on %s (golden)', (engine) => {
     expect(await q('kb_utilisation')).toMatchObject({ value: 66.67, numerator: 2, denominator: 3 });
   });
 });
+
+/**
+ * Forecast accuracy with the ORACLES.md series: actuals 112, 118, 132, 129, 121, 135 tickets created on
+ * 2–7 March; forecasts 120, 115, 128, 133, 118, 140 → Σ|e| = 8 + 3 + 4 + 4 + 3 + 5 = 27, Σ actual = 747,
+ * WAPE = 3.614 % → accuracy 96.39. An earlier forecast of 500 for 2 March is superseded by the later one.
+ */
+describe.each(ENGINES)('forecast accuracy on %s (golden)', (engine) => {
+  let store: Store;
+  let org: Organization;
+  const actuals = [112, 118, 132, 129, 121, 135];
+  const forecasts = [120, 115, 128, 133, 118, 140];
+  beforeAll(async () => {
+    store = await freshStore(engine);
+    org = await createOrganization(store.db, { slug: 'forecast', timeZone: 'Europe/Madrid' });
+    const tickets = ['id,created_at,status'];
+    actuals.forEach((count, d) => {
+      for (let i = 0; i < count; i++)
+        tickets.push(`F${d}-${i},2026-03-0${d + 2} 10:${String(i % 60).padStart(2, '0')}:00,open`);
+    });
+    const imported = await importFile({
+      store,
+      org,
+      file: files.write('forecast-tickets.csv', `${tickets.join('\n')}\n`),
+    });
+    await deriveTickets(store, org, { kind: 'import', importId: imported.importId });
+    const rows = ['target_day,volume,issued_at,model', '2026-03-02,500,2026-02-20T00:00:00Z,draft'];
+    for (const [d, v] of forecasts.entries()) rows.push(`2026-03-0${d + 2},${v},2026-03-01T00:00:00Z,ets`);
+    await importFile({ store, org, file: files.write('forecasts.csv', `${rows.join('\n')}\n`) });
+  });
+  afterAll(async () => store?.close());
+
+  it('is 100 − WAPE of the latest forecast per day (ORACLES.md: WAPE 3.614 %)', async () => {
+    const [row] = await runKpiQuery(store, org, CATALOGUE, {
+      kpi: 'forecast_accuracy',
+      from: '2026-03-01',
+      to: '2026-03-31',
+      grain: 'month',
+    });
+    expect([row!.value, row!.numerator, row!.denominator, row!.n, row!.significant]).toEqual([
+      96.39,
+      27,
+      747,
+      6,
+      false,
+    ]);
+  });
+});

@@ -13,6 +13,7 @@ import * as presence from './0011_presence.js';
 import * as feedbackLoop from './0012_feedback_loop.js';
 import * as knowledgeBase from './0013_knowledge_base.js';
 import * as articleLinks from './0014_article_links.js';
+import * as forecasts from './0015_forecasts.js';
 
 /** Every migration, in order. Names sort in the order they must run; never rename or remove one. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0012_feedback_loop': feedbackLoop,
   '0013_knowledge_base': knowledgeBase,
   '0014_article_links': articleLinks,
+  '0015_forecasts': forecasts,
 };
