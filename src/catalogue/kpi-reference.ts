@@ -61,6 +61,10 @@ function formula(m: Measure): string[] {
       return [
         '100 − WAPE (100 × Σ|actual − forecast| ÷ Σ actual), floored at 0, of the latest forecast issued for each target day in the period and scope against the tickets created that local day; numerator Σ|error|, denominator Σ actual, n forecast days',
       ];
+    case 'controls_passing':
+      return [
+        '100 × controls whose latest check before the end of the period passed ÷ controls checked by then (recorded checks; automatic checks of users, roles, tokens and access reviews come with the server)',
+      ];
     case 'kb_accuracy':
       return [
         `100 × articles published at the end of the period that were reviewed as accurate in the ${m.reviewWindowDays} days before it and have no open inaccuracy flag then ÷ articles published at the end of the period; interval: Wilson 95 %`,

@@ -21,4 +21,18 @@ export const reportingAnalyticsKpis: KpiDefinitionInput[] = [
       interval: 'wilson',
     },
   },
+  {
+    id: 'security_controls_passing',
+    name: 'Data security compliance',
+    kra: 10,
+    unit: 'percent',
+    direction: 'higher',
+    source: 'computed',
+    minN: 1,
+    description:
+      'Controls passing ÷ controls at the end of the period, each control judged by its latest check. Today these are the recorded checks (security_controls import); the automatic checks of users, roles, tokens and access reviews join them with the server.',
+    placement: 'a snapshot at the end of each period',
+    dimensions: [],
+    measure: { kind: 'controls_passing' },
+  },
 ];

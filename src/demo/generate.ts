@@ -205,6 +205,7 @@ export function generateDemo(options: DemoOptions, sink: DemoSink): { plan: Demo
       kb_activity: 0,
       kb_feedback: 0,
       forecasts: 0,
+      security_controls: 0,
     },
   };
   const emit = (file: DemoFile, values: readonly Cell[]) => {
@@ -558,6 +559,7 @@ export function generateDemo(options: DemoOptions, sink: DemoSink): { plan: Demo
   generateCrises(seed, plan, cutoff, emit);
   generatePresence(seed, plan, monthsInRange, cutoff, emit);
   generateKnowledgeBase(seed, plan, days, cutoff, emit);
+  generateSecurityControls(seed, monthsInRange, cutoff, emit);
   return { plan, counts };
 }
 
@@ -1219,6 +1221,30 @@ function generateKnowledgeBase(
         resolved !== null && resolved < cutoff ? ISO(Math.round(resolved)) : null,
         article.desk,
       ]);
+    }
+  }
+}
+
+const DEMO_CONTROLS = [
+  'MFA for admins',
+  'Quarterly access review',
+  'Leavers removed within 24 h',
+  'API tokens rotated',
+  'Backups restore test',
+  'Customer data export logged',
+  'Least privilege for team leads',
+  'Security training up to date',
+];
+
+/** A monthly check of each security control on the 3rd; one in ten fails. */
+function generateSecurityControls(seed: number, months: readonly DateTime[], cutoff: number, emit: Emit) {
+  const rng = Random.stream(seed, 'controls');
+  for (const month of months) {
+    const checked = month.set({ day: 3, hour: 10 }).toMillis();
+    if (checked >= cutoff) continue;
+    for (const control of DEMO_CONTROLS) {
+      const passing = !rng.chance(0.1);
+      emit('security_controls', [control, ISO(checked), passing, passing ? null : 'remediation opened']);
     }
   }
 }

@@ -89,6 +89,7 @@ export const DEMO_FILES = {
   kb_activity: ['article', 'action', 'at', 'agent'],
   kb_feedback: ['id', 'article', 'raised_at', 'resolved_at', 'desk'],
   forecasts: ['target_day', 'volume', 'issued_at', 'desk', 'channel', 'model'],
+  security_controls: ['control', 'checked_at', 'passing', 'note'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type DemoFile = keyof typeof DEMO_FILES;

@@ -364,6 +364,24 @@ export function compileForecastErrors(ctx: QueryContext): RawBuilder<ForecastErr
     GROUP BY 1, 2`;
 }
 
+/** Per bucket end: controls checked before it (n) and those whose latest check passed (kept). */
+export function compileControlsPassing(
+  ctx: QueryContext,
+  buckets: ReadonlyArray<PeriodBucket>,
+): RawBuilder<LifecycleRow> {
+  const id = ctx.dialect.binaryOrder(sql.ref('c.id'));
+  return sql<LifecycleRow>`SELECT f.bucket AS bucket, ${groupExpression(ctx)} AS grp, count(*) AS n,
+      count(CASE WHEN f.passing THEN 1 END) AS kept
+    FROM (
+      SELECT p.bucket, c.passing,
+        row_number() OVER (PARTITION BY p.bucket, c.control ORDER BY c.checked_at DESC, ${id} DESC) AS rn
+      FROM ${periodRows(ctx, buckets)} AS p
+      JOIN security_controls c ON c.org_id = ${ctx.orgId} AND c.checked_at < p.end_at
+    ) f
+    WHERE f.rn = 1 AND ${whereClause(ctx, [], new Set())}
+    GROUP BY 1, 2`;
+}
+
 /** The numerator and denominator sides of a ratio for the chosen variant. */
 export function ratioSides(
   def: KpiDefinition,

@@ -101,6 +101,8 @@ const measureSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('escalation_closure') }),
   /** 100 − WAPE of the latest forecast per target day in the period against the tickets created that day. */
   z.strictObject({ kind: z.literal('forecast_accuracy') }),
+  /** At each period end: controls whose latest check before it passed ÷ controls checked by then. */
+  z.strictObject({ kind: z.literal('controls_passing') }),
   /**
    * Articles published at the end of each period that were reviewed as accurate within the window
    * before it and have no open inaccuracy flag then, over the articles published then.

@@ -47,7 +47,8 @@ export type ImportShape =
   | 'kb_articles'
   | 'kb_activity'
   | 'kb_feedback'
-  | 'forecasts';
+  | 'forecasts'
+  | 'security_controls';
 export const IMPORT_SHAPES: readonly ImportShape[] = [
   'tickets',
   'events',
@@ -66,6 +67,7 @@ export const IMPORT_SHAPES: readonly ImportShape[] = [
   'kb_activity',
   'kb_feedback',
   'forecasts',
+  'security_controls',
 ];
 
 /** Survey kinds and their default scales (KPI-DEFINITIONS.md, "Surveys"). */
@@ -575,7 +577,23 @@ export interface ForecastRecord {
   day_end?: Date;
 }
 
+/** Recorded checks of security controls (KRA 10); the server adds automatic ones. */
+export const SECURITY_CONTROL_FIELDS: readonly FieldSpec[] = [
+  { name: 'control', kind: 'text', required: true, description: 'the control, e.g. "MFA for admins"' },
+  { name: 'checked_at', kind: 'timestamp', required: true, description: 'when it was checked' },
+  { name: 'passing', kind: 'boolean', required: true, description: 'whether it passed' },
+  { name: 'note', kind: 'text', description: 'evidence or remedy' },
+];
+
+export interface SecurityControlRecord {
+  control: string;
+  checked_at: Date;
+  passing: boolean;
+  note: string | null;
+}
+
 export function fieldsOf(shape: ImportShape): readonly FieldSpec[] {
+  if (shape === 'security_controls') return SECURITY_CONTROL_FIELDS;
   if (shape === 'forecasts') return FORECAST_FIELDS;
   if (shape === 'kb_articles') return KB_ARTICLE_FIELDS;
   if (shape === 'kb_activity') return KB_ACTIVITY_FIELDS;

@@ -16,6 +16,7 @@ import type {
   PresenceRecord,
   QaRatingRecord,
   ReportRecord,
+  SecurityControlRecord,
   SnapshotRecord,
   SurveyRecord,
   TicketRecord,
@@ -49,7 +50,8 @@ export type CanonicalRecord =
   | KbArticleRecord
   | KbActivityRecord
   | KbFeedbackRecord
-  | ForecastRecord;
+  | ForecastRecord
+  | SecurityControlRecord;
 export type Converted<T> = { ok: true; record: T } | { ok: false; errors: RowError[] };
 
 function lookup(record: Record<string, unknown>, path: string): unknown {

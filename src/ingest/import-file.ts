@@ -36,6 +36,7 @@ import {
   QA_RATING_COLUMNS,
   RAW_EVENT_COLUMNS,
   REPORT_COLUMNS,
+  SECURITY_CONTROL_COLUMNS,
   type StagedEvent,
   SURVEY_COLUMNS,
   TICKET_COLUMNS,
@@ -385,6 +386,7 @@ const RECORD_SHAPES: Partial<Record<ImportShape, { table: RecordTable; kind: str
   kb_activity: { table: 'kb_activity', kind: 'article activity' },
   kb_feedback: { table: 'kb_feedback', kind: 'article feedback' },
   forecasts: { table: 'volume_forecasts', kind: 'forecasts' },
+  security_controls: { table: 'security_controls', kind: 'control checks' },
 };
 
 const STAGED_COLUMNS = {
@@ -405,6 +407,7 @@ const STAGED_COLUMNS = {
   kb_activity: KB_ACTIVITY_COLUMNS,
   kb_feedback: KB_FEEDBACK_COLUMNS,
   forecasts: FORECAST_COLUMNS,
+  security_controls: SECURITY_CONTROL_COLUMNS,
 } as const;
 
 /**

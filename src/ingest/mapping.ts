@@ -126,6 +126,7 @@ export function detectShape(columns: readonly string[]): ImportShape | undefined
   if (has('agent') && has('logged_in_seconds') && has('period_start')) return 'presence';
   if (has('article') && has('action') && has('at')) return 'kb_activity';
   if (has('target_day') && has('volume')) return 'forecasts';
+  if (has('control') && has('checked_at') && has('passing')) return 'security_controls';
   if (has('id') && has('raised_at')) return 'kb_feedback';
   if (has('id') && has('published_at') && has('created_at') && !has('status')) return 'kb_articles';
   if (has('id') && has('agent') && has('course') && has('due_at')) return 'enrolments';

@@ -14,6 +14,7 @@ import {
   type PresenceRecord,
   type QaRatingRecord,
   type ReportRecord,
+  type SecurityControlRecord,
   type SnapshotRecord,
   SURVEY_SCALES,
   type SurveyRecord,
@@ -492,5 +493,22 @@ export const FORECAST_COLUMNS: ReadonlyArray<StagedColumn<ForecastRecord>> = [
     name: 'content_hash',
     type: 'text',
     get: (f) => contentHash(FORECAST_VALUE_COLUMNS.map((c) => c.get(f))),
+  },
+];
+
+const SECURITY_CONTROL_VALUE_COLUMNS: ReadonlyArray<RowColumn<SecurityControlRecord>> = [
+  { name: 'id', type: 'text', get: (c) => `${c.control}\u001f${c.checked_at.toISOString()}` },
+  { name: 'control', type: 'text', get: (c) => c.control },
+  { name: 'checked_at', type: 'timestamptz', get: (c) => c.checked_at },
+  { name: 'passing', type: 'boolean', get: (c) => c.passing },
+  { name: 'note', type: 'text', get: (c) => c.note },
+];
+
+export const SECURITY_CONTROL_COLUMNS: ReadonlyArray<StagedColumn<SecurityControlRecord>> = [
+  ...SECURITY_CONTROL_VALUE_COLUMNS,
+  {
+    name: 'content_hash',
+    type: 'text',
+    get: (c) => contentHash(SECURITY_CONTROL_VALUE_COLUMNS.map((col) => col.get(c))),
   },
 ];

@@ -131,7 +131,8 @@ export type RecordTable =
   | 'kb_articles'
   | 'kb_activity'
   | 'kb_feedback'
-  | 'volume_forecasts';
+  | 'volume_forecasts'
+  | 'security_controls';
 
 export async function mergeStage<R>(
   trx: Trx,

@@ -15,6 +15,7 @@ import { getOrCreate } from '../engine/collections.js';
 import {
   type CountRow,
   compileBacklog,
+  compileControlsPassing,
   compileCount,
   compileCrisisRecovery,
   compileEscalationClosure,
@@ -166,13 +167,20 @@ async function computeCells(
     for (const r of rows) cells.set(cellKey(r.bucket, r.grp), countCell(r.n));
     return { cells, variant: null, emptyCell: countCell(0) };
   }
-  if (m.kind === 'lifecycle' || m.kind === 'escalation_closure' || m.kind === 'kb_accuracy') {
+  if (
+    m.kind === 'lifecycle' ||
+    m.kind === 'escalation_closure' ||
+    m.kind === 'kb_accuracy' ||
+    m.kind === 'controls_passing'
+  ) {
     const compiled =
       m.kind === 'lifecycle'
         ? compileLifecycle(ctx, buckets)
         : m.kind === 'kb_accuracy'
           ? compileKbAccuracy(ctx, buckets, m.reviewWindowDays)
-          : compileEscalationClosure(ctx, buckets);
+          : m.kind === 'controls_passing'
+            ? compileControlsPassing(ctx, buckets)
+            : compileEscalationClosure(ctx, buckets);
     for (const r of (await compiled.execute(store.db)).rows) {
       const count = m.kind === 'lifecycle' && m.count === 'lost' ? r.n - r.kept : r.kept;
       cells.set(cellKey(r.bucket, r.grp), ratioCell(count, r.n, 100, 'wilson'));

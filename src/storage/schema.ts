@@ -384,6 +384,17 @@ export interface VolumeForecastsTable {
   import_id: number;
 }
 
+export interface SecurityControlsTable {
+  org_id: number;
+  id: string;
+  control: string;
+  checked_at: Date;
+  passing: boolean;
+  note: string | null;
+  content_hash: string;
+  import_id: number;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   desks: NamedEntityTable;
@@ -401,6 +412,7 @@ export interface Database {
   kb_activity: KbActivityTable;
   kb_feedback: KbFeedbackTable;
   volume_forecasts: VolumeForecastsTable;
+  security_controls: SecurityControlsTable;
   tickets: TicketsTable;
   ticket_events: TicketEventsTable;
   imports: ImportsTable;

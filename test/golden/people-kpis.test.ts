@@ -592,3 +592,43 @@ describe.each(ENGINES)('forecast accuracy on %s (golden)', (engine) => {
     ]);
   });
 });
+
+/**
+ * Security controls: MFA passed in February, failed on 10 March, passed again on 5 April; Backups
+ * passed on 1 March; Access review failed on 20 March. End of March: MFA (latest: failed), Backups
+ * (passed), Access review (failed) → 1 / 3. End of February: MFA only → 1 / 1.
+ */
+const CONTROLS = `control,checked_at,passing,note
+MFA for admins,2026-02-15T09:00:00Z,true,
+MFA for admins,2026-03-10T09:00:00Z,false,new admin without MFA
+MFA for admins,2026-04-05T09:00:00Z,true,
+Backups restore test,2026-03-01T09:00:00Z,yes,
+Access review,2026-03-20T09:00:00Z,no,two leavers still active
+`;
+
+describe.each(ENGINES)('security controls on %s (golden)', (engine) => {
+  let store: Store;
+  let org: Organization;
+  beforeAll(async () => {
+    store = await freshStore(engine);
+    org = await createOrganization(store.db, { slug: 'security', timeZone: 'UTC' });
+    expect(
+      (await importFile({ store, org, file: files.write('controls.csv', CONTROLS) })).records?.counts.created,
+    ).toBe(5);
+  });
+  afterAll(async () => store?.close());
+
+  it('judges each control by its latest check before the period ends', async () => {
+    const rows = await runKpiQuery(store, org, CATALOGUE, {
+      kpi: 'security_controls_passing',
+      from: '2026-02-01',
+      to: '2026-04-30',
+      grain: 'month',
+    });
+    expect(rows.map((r) => [r.bucket, r.value, r.numerator, r.denominator])).toEqual([
+      ['2026-02-01', 100, 1, 1],
+      ['2026-03-01', 33.33, 1, 3],
+      ['2026-04-01', 66.67, 2, 3],
+    ]);
+  });
+});

@@ -14,6 +14,7 @@ import * as feedbackLoop from './0012_feedback_loop.js';
 import * as knowledgeBase from './0013_knowledge_base.js';
 import * as articleLinks from './0014_article_links.js';
 import * as forecasts from './0015_forecasts.js';
+import * as securityControls from './0016_security_controls.js';
 
 /** Every migration, in order. Names sort in the order they must run; never rename or remove one. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0013_knowledge_base': knowledgeBase,
   '0014_article_links': articleLinks,
   '0015_forecasts': forecasts,
+  '0016_security_controls': securityControls,
 };
