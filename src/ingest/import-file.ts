@@ -4,6 +4,8 @@ import { sql } from 'kysely';
 import type { Store } from '../storage/database.js';
 import {
   addDimensions,
+  DIMENSION_COLUMNS,
+  type DimensionColumns,
   dropRatingsMissingFrom,
   type MergeCounts,
   markChangedTickets,
@@ -304,12 +306,7 @@ async function mergeTickets(
     ticketExtras(shape, importId),
     sql`(s.snapshot_key IS NULL OR t.snapshot_key IS NULL OR s.snapshot_key >= t.snapshot_key)`,
   );
-  await addDimensions(trx, stage, orgId, {
-    desk: 'desk_id',
-    team: 'team_id',
-    agent: 'assignee_id',
-    customer: 'customer_id',
-  });
+  await addDimensions(trx, stage, orgId, TICKET_DIMENSIONS);
   return { tickets };
 }
 
@@ -359,12 +356,7 @@ async function mergeEvents(
   await tickets.create();
   await materialiseTicketsFromEvents(trx, store.dialect, orgId, changed, tickets);
   const rebuilt = await mergeStage(trx, tickets, 'tickets', orgId, ticketExtras('events', importId));
-  await addDimensions(trx, tickets, orgId, {
-    desk: 'desk_id',
-    team: 'team_id',
-    agent: 'assignee_id',
-    customer: 'customer_id',
-  });
+  await addDimensions(trx, tickets, orgId, TICKET_DIMENSIONS);
   const rebuiltCount = rebuilt.created + rebuilt.updated + rebuilt.unchanged;
   await tickets.drop();
   await changed.drop();
@@ -388,6 +380,9 @@ const RECORD_SHAPES: Partial<Record<ImportShape, { table: RecordTable; kind: str
   forecasts: { table: 'volume_forecasts', kind: 'forecasts' },
   security_controls: { table: 'security_controls', kind: 'control checks' },
 };
+
+/** Ticket rows name their agent in `assignee_id`. */
+const TICKET_DIMENSIONS: DimensionColumns = { ...DIMENSION_COLUMNS, agent: 'assignee_id' };
 
 const STAGED_COLUMNS = {
   tickets: TICKET_COLUMNS,
