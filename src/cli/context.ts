@@ -1,5 +1,6 @@
 import { type DatabaseTarget, openStore, resolveDatabaseTarget, type Store } from '../storage/database.js';
 import { type Organization, OrganizationError, resolveOrganization } from '../storage/organizations.js';
+import { commandIo, out } from './io.js';
 
 /** Options every command accepts. */
 export interface GlobalOptions {
@@ -30,6 +31,9 @@ export async function withStore<T>(
   work: (store: Store) => Promise<T>,
   open: { migrate?: boolean } = {},
 ): Promise<T> {
+  // Inside a server, the command uses the server's store, already open and migrated.
+  const shared = commandIo().store;
+  if (shared) return work(shared);
   const target = resolveDatabaseTarget(options.db);
   let store: Store;
   try {
@@ -51,13 +55,13 @@ export async function withStore<T>(
 }
 
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  out(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 /** A plain aligned table for terminals. */
 export function printTable(rows: ReadonlyArray<Record<string, unknown>>, columns?: string[]): void {
   if (rows.length === 0) {
-    process.stdout.write('(none)\n');
+    out('(none)\n');
     return;
   }
   const cols = columns ?? Object.keys(rows[0]!);
@@ -69,8 +73,8 @@ export function printTable(rows: ReadonlyArray<Record<string, unknown>>, columns
       .map((cell, i) => cell.padEnd(widths[i]!))
       .join('  ')
       .trimEnd();
-  process.stdout.write(`${line(cols)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
-  for (const r of rows) process.stdout.write(`${line(cols.map((c) => text(r[c])))}\n`);
+  out(`${line(cols)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
+  for (const r of rows) out(`${line(cols.map((c) => text(r[c])))}\n`);
 }
 
 /** The organisation a command works on (`--org`, or the only one), as a one-line error otherwise. */

@@ -1,11 +1,16 @@
 import { Command, CommanderError } from 'commander';
+import type { CliRunner } from '../server/app.js';
+import type { Store } from '../storage/database.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerKpiCommand } from './commands/kpi.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerOrgCommands } from './commands/org.js';
 import { registerSettingsCommands } from './commands/settings.js';
+import { registerStartCommand } from './commands/start.js';
 import { CliError, type GlobalOptions } from './context.js';
+import { err, withCommandIo } from './io.js';
+import { runThroughServer, withoutDbFlag } from './server-client.js';
 
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
@@ -30,6 +35,7 @@ export function buildProgram(): Command {
   registerKpiCommand(program, globals);
   registerSettingsCommands(program, globals);
   registerDemoCommand(program, globals);
+  registerStartCommand(program, globals, cliRunnerFor);
   // Subcommands inherit the exit override so usage errors reach the handler below.
   const override = (cmd: Command) => {
     cmd.exitOverride();
@@ -40,6 +46,8 @@ export function buildProgram(): Command {
 }
 
 export async function runCli(argv: string[]): Promise<number> {
+  const forwarded = await runThroughServer(argv);
+  if (forwarded !== undefined) return forwarded;
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -58,15 +66,59 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     const debug = argv.includes('--debug');
     if (error instanceof CliError) {
-      process.stderr.write(`deskscore: ${error.message}\n`);
-      if (debug) process.stderr.write(`${error.stack}\n`);
+      err(`deskscore: ${error.message}\n`);
+      if (debug) err(`${error.stack}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`deskscore: ${(error as Error).message ?? String(error)}\n`);
-    if (debug) process.stderr.write(`${(error as Error).stack}\n`);
-    else process.stderr.write('(run with --debug for details)\n');
+    err(`deskscore: ${(error as Error).message ?? String(error)}\n`);
+    if (debug) err(`${(error as Error).stack}\n`);
+    else err('(run with --debug for details)\n');
     return EXIT_FAILURE;
   }
+}
+
+/**
+ * Runs CLI command lines inside a server, one at a time, on the server's store, with their output
+ * captured. Relative paths in a command are the caller's: the process works in the caller's directory
+ * while the command runs (the server itself uses absolute paths only).
+ */
+export function cliRunnerFor(store: Store): CliRunner {
+  let queue: Promise<unknown> = Promise.resolve();
+  return (argv, cwd) => {
+    const run = async () => {
+      let stdout = '';
+      let stderr = '';
+      const args = withoutDbFlag(argv);
+      if (args.includes('start')) {
+        return { exitCode: 2, stdout, stderr: 'deskscore: a server is already running on this database\n' };
+      }
+      const previous = process.cwd();
+      try {
+        process.chdir(cwd);
+      } catch {
+        return { exitCode: 1, stdout, stderr: `deskscore: no directory ${cwd} on the server's machine\n` };
+      }
+      try {
+        const io = {
+          out: (t: string) => {
+            stdout += t;
+          },
+          err: (t: string) => {
+            stderr += t;
+          },
+          interactive: false,
+          store,
+        };
+        const exitCode = await withCommandIo(io, () => runCli(args));
+        return { exitCode, stdout, stderr };
+      } finally {
+        process.chdir(previous);
+      }
+    };
+    const result = queue.then(run);
+    queue = result.catch(() => undefined);
+    return result;
+  };
 }
 
 const isMain = process.argv[1] && /deskscore(\.mjs)?$|cli[\\/]main\.ts$/.test(process.argv[1]);

@@ -52,3 +52,24 @@ export function checkQueryAgainst(def: KpiDefinition, q: KpiQuery): void {
     throw new KpiQueryError(`${def.id} has no calendar variant`);
   }
 }
+
+/** `channel=email,chat` clauses (repeatable): AND across clauses, OR inside one; names or ids. */
+export function parseWhereClauses(values: readonly string[]): Partial<Record<Dimension, string[]>> {
+  const where: Partial<Record<Dimension, string[]>> = {};
+  for (const clause of values) {
+    const eq = clause.indexOf('=');
+    const dim = clause.slice(0, eq).trim() as Dimension;
+    if (eq < 1 || !DIMENSIONS.includes(dim)) {
+      throw new KpiQueryError(`${clause}: use <${DIMENSIONS.join('|')}>=<value>[,<value>…]`);
+    }
+    const list = clause
+      .slice(eq + 1)
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
+    if (list.length === 0) throw new KpiQueryError(`${clause}: no value`);
+    // Two clauses on the same dimension must both hold: keep the values they share.
+    where[dim] = where[dim] ? where[dim].filter((v) => list.includes(v)) : list;
+  }
+  return where;
+}

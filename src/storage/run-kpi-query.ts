@@ -84,6 +84,27 @@ function mapRows<R extends { bucket: string; grp: string | null }>(
   return out;
 }
 
+/** The caller may only see these ids of a dimension (e.g. a team lead's teams); anything else is refused. */
+export class KpiScopeError extends KpiQueryError {}
+
+function restrictWhere(
+  def: KpiDefinition,
+  where: Partial<Record<Dimension, string[]>>,
+  restrict: Partial<Record<Dimension, readonly string[]>>,
+  names: ReadonlyMap<Dimension, ReadonlyMap<string, string>>,
+): void {
+  for (const [d, allowed] of Object.entries(restrict) as Array<[Dimension, readonly string[]]>) {
+    if (!def.dimensions.includes(d)) throw new KpiScopeError(`${def.id} cannot be limited to your ${d}`);
+    const asked = where[d];
+    const outside = asked?.find((id) => !allowed.includes(id));
+    if (outside !== undefined) {
+      throw new KpiScopeError(`${d} "${names.get(d)?.get(outside) ?? outside}" is outside what you may see`);
+    }
+    where[d] = asked ?? [...allowed];
+    if (where[d].length === 0) throw new KpiScopeError(`no ${d} is in what you may see`);
+  }
+}
+
 /** Runs one KPI query on the store: the query contract's rows, identical on every engine. */
 export async function runKpiQuery(
   store: Store,
@@ -91,6 +112,7 @@ export async function runKpiQuery(
   registry: ReadonlyMap<string, KpiDefinition>,
   input: KpiQueryInput,
   now: Date = new Date(),
+  restrict: Partial<Record<Dimension, readonly string[]>> = {},
 ): Promise<KpiRow[]> {
   const q = parseKpiQuery(input);
   const def = registry.get(q.kpi);
@@ -104,7 +126,8 @@ export async function runKpiQuery(
   }
 
   const names = new Map<Dimension, Map<string, string>>();
-  for (const d of new Set([...(q.by ? [q.by] : []), ...(Object.keys(q.where) as Dimension[])])) {
+  const named = [...(q.by ? [q.by] : []), ...(Object.keys(q.where) as Dimension[])];
+  for (const d of new Set([...named, ...(Object.keys(restrict) as Dimension[])])) {
     names.set(d, await dimensionNames(store.db, org.id, d));
   }
   // --where takes display names (or ids); SQL compares ids.
@@ -113,6 +136,7 @@ export async function runKpiQuery(
     const byName = new Map([...(names.get(d) ?? new Map<string, string>())].map(([id, name]) => [name, id]));
     where[d] = values.map((v) => byName.get(v) ?? v);
   }
+  restrictWhere(def, where, restrict, names);
   const range = rangeUtc(q.from, q.to, org.time_zone);
   const ctx: QueryContext = {
     orgId: org.id,

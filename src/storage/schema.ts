@@ -395,7 +395,72 @@ export interface SecurityControlsTable {
   import_id: number;
 }
 
+export interface UsersTable {
+  org_id: number;
+  id: number;
+  email: string;
+  name: string;
+  role: string;
+  password_hash: string;
+  agent_id: string | null;
+  locale: string | null;
+  must_change_password: boolean;
+  created_at: Date;
+  updated_at: Date;
+  disabled_at: Date | null;
+}
+
+export interface UserTeamsTable {
+  org_id: number;
+  user_id: number;
+  team_id: string;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  org_id: number;
+  user_id: number;
+  csrf_token: string;
+  created_at: Date;
+  expires_at: Date;
+  last_seen_at: Date;
+}
+
+export interface ApiTokensTable {
+  org_id: number;
+  id: string;
+  user_id: number;
+  name: string;
+  token_hash: string;
+  /** Space-separated scopes (read, write). */
+  scopes: string;
+  created_at: Date;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+export interface AuditLogTable {
+  org_id: number;
+  id: string;
+  at: Date;
+  actor_user_id: number | null;
+  actor: string;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  /** JSON text. */
+  detail: string | null;
+  ip: string | null;
+  request_id: string | null;
+}
+
 export interface Database {
+  users: UsersTable;
+  user_teams: UserTeamsTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
   organizations: OrganizationsTable;
   desks: NamedEntityTable;
   teams: TeamsTable;

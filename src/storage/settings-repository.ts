@@ -160,3 +160,59 @@ export async function loadSlaPolicies(db: Kysely<Database>, orgId: number): Prom
     }),
   );
 }
+
+/** Business schedules and SLA policies as one document (docs/settings.md): the CLI file and the API body. */
+export const settingsDocumentSchema = z.strictObject({
+  schedules: z.array(scheduleSchema).default([]),
+  slaPolicies: z.array(slaPolicySchema).default([]),
+});
+export type SettingsDocument = z.infer<typeof settingsDocumentSchema>;
+
+/** Rules across entries that the schema cannot state: each as a path and a reason. */
+export function settingsDocumentProblems(s: SettingsDocument): Array<{ path: string; message: string }> {
+  const problems: Array<{ path: string; message: string }> = [];
+  const scheduleIds = new Set(s.schedules.map((x) => x.id));
+  for (const [i, p] of s.slaPolicies.entries()) {
+    if (p.scheduleId && !scheduleIds.has(p.scheduleId)) {
+      problems.push({
+        path: `slaPolicies.[${i}].scheduleId`,
+        message: `no schedule "${p.scheduleId}" in the file`,
+      });
+    }
+  }
+  if (s.schedules.filter((x) => x.isDefault).length > 1) {
+    problems.push({ path: 'schedules', message: 'at most one schedule can be the default' });
+  }
+  return problems;
+}
+
+const hhmm = (minute: number) =>
+  `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+
+/** The stored settings in the document's own shape, so what is read back can be applied again. */
+export async function loadSettingsDocument(db: Kysely<Database>, orgId: number): Promise<SettingsDocument> {
+  const [schedules, intervals, holidays] = await Promise.all([
+    db.selectFrom('business_schedules').selectAll().where('org_id', '=', orgId).orderBy('id').execute(),
+    db
+      .selectFrom('schedule_intervals')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .orderBy('weekday')
+      .orderBy('start_minute')
+      .execute(),
+    db.selectFrom('schedule_holidays').selectAll().where('org_id', '=', orgId).orderBy('day').execute(),
+  ]);
+  return {
+    schedules: schedules.map((s) => ({
+      id: s.id,
+      name: s.name,
+      timeZone: s.time_zone,
+      isDefault: s.is_default === true,
+      intervals: intervals
+        .filter((i) => i.schedule_id === s.id)
+        .map((i) => ({ weekday: i.weekday, start: hhmm(i.start_minute), end: hhmm(i.end_minute) })),
+      holidays: holidays.filter((h) => h.schedule_id === s.id).map((h) => ({ day: h.day, name: h.name })),
+    })),
+    slaPolicies: await loadSlaPolicies(db, orgId),
+  };
+}

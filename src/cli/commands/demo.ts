@@ -5,6 +5,7 @@ import { ImportFailedError } from '../../ingest/import-file.js';
 import { loadDemo } from '../../jobs/load-demo.js';
 import { OrganizationError } from '../../storage/organizations.js';
 import { CliError, type GlobalOptions, printJson, withStore } from '../context.js';
+import { commandIo, err, out } from '../io.js';
 
 interface DemoCliOptions {
   seed: string;
@@ -44,7 +45,7 @@ export function registerDemoCommand(program: Command, globals: () => GlobalOptio
       if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || !DateTime.fromISO(today).isValid) {
         throw new CliError('--today must be a date as YYYY-MM-DD', 2);
       }
-      const verbose = !opts.json && Boolean(process.stderr.isTTY);
+      const verbose = !opts.json && commandIo().interactive;
       await withStore(globals(), async (store) => {
         try {
           const summary = await loadDemo(store, {
@@ -54,14 +55,14 @@ export function registerDemoCommand(program: Command, globals: () => GlobalOptio
             scale,
             slug: opts.org,
             keepFiles: opts.keepFiles,
-            onPhase: (phase) => verbose && process.stderr.write(`demo: ${phase}…\n`),
+            onPhase: (phase) => verbose && err(`demo: ${phase}…\n`),
           });
           if (opts.json) {
             printJson(summary);
             return;
           }
           const r = summary.counts.rows;
-          process.stdout.write(
+          out(
             [
               `created organisation "${summary.org.slug}" (${summary.org.timeZone}), seed ${seed}, ${summary.from} to ${summary.to}`,
               `  tickets ${summary.counts.tickets} (${r.events} events, ${summary.counts.complaintTickets} complaints as flat rows), customers ${r.customers}`,

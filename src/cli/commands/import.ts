@@ -10,6 +10,7 @@ import { loadMappingFile, type Mapping, MappingError } from '../../ingest/mappin
 import { FileReadError } from '../../ingest/read-records.js';
 import { deriveTickets } from '../../jobs/derive-tickets.js';
 import { CliError, type GlobalOptions, organizationFor, printJson, withStore } from '../context.js';
+import { commandIo, err, out } from '../io.js';
 
 interface ImportCliOptions {
   mapping?: string;
@@ -87,7 +88,7 @@ export function registerImportCommand(program: Command, globals: () => GlobalOpt
       }
       await withStore(globals(), async (store) => {
         const org = await organizationFor(store, opts.org);
-        const bar = progressBar(Boolean(process.stderr.isTTY) && !opts.json);
+        const bar = progressBar(commandIo().interactive && !opts.json);
         try {
           const summary = await importFile({
             store,
@@ -101,14 +102,14 @@ export function registerImportCommand(program: Command, globals: () => GlobalOpt
           bar.stop();
           if (opts.json) printJson({ ...summary, derived });
           else
-            process.stdout.write(
+            out(
               `${describe(summary)}  facts derived for ${derived.tickets} tickets in ${derived.seconds.toFixed(1)} s\n`,
             );
         } catch (error) {
           bar.stop();
           if (error instanceof ImportFailedError) {
             if (opts.json) printJson(error.summary);
-            else process.stderr.write(describe(error.summary));
+            else err(describe(error.summary));
             throw new CliError(error.message);
           }
           if (error instanceof FileReadError) throw new CliError(error.message);

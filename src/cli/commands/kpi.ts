@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { CATALOGUE, KRAS } from '../../catalogue/index.js';
 import { DIMENSIONS, type Dimension } from '../../engine/kpi-definition.js';
-import { KpiQueryError } from '../../engine/kpi-query.js';
+import { KpiQueryError, parseWhereClauses } from '../../engine/kpi-query.js';
 import { runKpiQuery } from '../../storage/run-kpi-query.js';
 import {
   CliError,
@@ -28,23 +28,12 @@ interface KpiCliOptions {
 
 /** `--where channel=email,chat` (repeatable): AND across flags, OR inside one. */
 export function parseWhere(values: readonly string[]): Partial<Record<Dimension, string[]>> {
-  const where: Partial<Record<Dimension, string[]>> = {};
-  for (const clause of values) {
-    const eq = clause.indexOf('=');
-    const dim = clause.slice(0, eq).trim() as Dimension;
-    if (eq < 1 || !DIMENSIONS.includes(dim)) {
-      throw new CliError(`--where ${clause}: use <${DIMENSIONS.join('|')}>=<value>[,<value>…]`, 2);
-    }
-    const list = clause
-      .slice(eq + 1)
-      .split(',')
-      .map((v) => v.trim())
-      .filter(Boolean);
-    if (list.length === 0) throw new CliError(`--where ${clause}: no value`, 2);
-    // Two clauses on the same dimension must both hold: keep the values they share.
-    where[dim] = where[dim] ? where[dim].filter((v) => list.includes(v)) : list;
+  try {
+    return parseWhereClauses(values);
+  } catch (error) {
+    if (error instanceof KpiQueryError) throw new CliError(`--where ${error.message}`, 2);
+    throw error;
   }
-  return where;
 }
 
 function listKpis(json: boolean | undefined): void {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { migrateToLatest } from '../../storage/database.js';
 import { type GlobalOptions, printJson, withStore } from '../context.js';
+import { out } from '../io.js';
 
 export function registerMigrateCommand(program: Command, globals: () => GlobalOptions): void {
   program
@@ -16,8 +17,8 @@ export function registerMigrateCommand(program: Command, globals: () => GlobalOp
           const report = await migrateToLatest(store.db, store.target.schema);
           if (opts.json) printJson({ database: store.dialect.name, applied: report.applied });
           else if (report.applied.length === 0)
-            process.stdout.write(`database schema is up to date (${store.dialect.name})\n`);
-          else process.stdout.write(`applied ${report.applied.join(', ')} (${store.dialect.name})\n`);
+            out(`database schema is up to date (${store.dialect.name})\n`);
+          else out(`applied ${report.applied.join(', ')} (${store.dialect.name})\n`);
         },
         { migrate: false },
       );

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createOrganization, listOrganizations, OrganizationError } from '../../storage/organizations.js';
 import { CliError, type GlobalOptions, printJson, printTable, withStore } from '../context.js';
+import { out } from '../io.js';
 
 export function registerOrgCommands(program: Command, globals: () => GlobalOptions): void {
   const org = program.command('org').description('manage organisations');
@@ -21,7 +22,7 @@ export function registerOrgCommands(program: Command, globals: () => GlobalOptio
             timeZone: opts.timeZone,
           });
           if (opts.json) printJson(created);
-          else process.stdout.write(`created organisation ${created.slug} (${created.time_zone})\n`);
+          else out(`created organisation ${created.slug} (${created.time_zone})\n`);
         } catch (error) {
           if (error instanceof OrganizationError) throw new CliError(error.message);
           throw error;

@@ -1,17 +1,15 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { z } from 'zod';
-import { slaPolicySchema } from '../../derive/sla-policy.js';
 import { formatIssuePath } from '../../ingest/mapping.js';
 import { deriveTickets } from '../../jobs/derive-tickets.js';
-import { saveSchedule, saveSlaPolicy, scheduleSchema } from '../../storage/settings-repository.js';
+import {
+  saveSchedule,
+  saveSlaPolicy,
+  settingsDocumentProblems,
+  settingsDocumentSchema,
+} from '../../storage/settings-repository.js';
 import { CliError, type GlobalOptions, organizationFor, printJson, withStore } from '../context.js';
-
-/** Business schedules and SLA policies, as one JSON document (docs/settings.md). */
-export const settingsFileSchema = z.strictObject({
-  schedules: z.array(scheduleSchema).default([]),
-  slaPolicies: z.array(slaPolicySchema).default([]),
-});
+import { out } from '../io.js';
 
 function readSettings(path: string) {
   let json: unknown;
@@ -20,23 +18,18 @@ function readSettings(path: string) {
   } catch (error) {
     throw new CliError(`${path}: not readable JSON: ${(error as Error).message}`);
   }
-  const parsed = settingsFileSchema.safeParse(json);
+  const parsed = settingsDocumentSchema.safeParse(json);
   if (!parsed.success) {
     throw new CliError(
       `invalid settings ${path}:\n${parsed.error.issues.map((i) => `  - ${formatIssuePath(i.path)}: ${i.message}`).join('\n')}`,
     );
   }
   const s = parsed.data;
-  const scheduleIds = new Set(s.schedules.map((x) => x.id));
-  for (const [i, p] of s.slaPolicies.entries()) {
-    if (p.scheduleId && !scheduleIds.has(p.scheduleId)) {
-      throw new CliError(
-        `invalid settings ${path}: slaPolicies.[${i}].scheduleId: no schedule "${p.scheduleId}" in the file`,
-      );
-    }
-  }
-  if (s.schedules.filter((x) => x.isDefault).length > 1) {
-    throw new CliError(`invalid settings ${path}: schedules: at most one schedule can be the default`);
+  const problems = settingsDocumentProblems(s);
+  if (problems.length > 0) {
+    throw new CliError(
+      `invalid settings ${path}:\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n')}`,
+    );
   }
   return s;
 }
@@ -59,7 +52,7 @@ export function registerSettingsCommands(program: Command, globals: () => Global
         const summary = { schedules: s.schedules.length, slaPolicies: s.slaPolicies.length, derived };
         if (opts.json) printJson(summary);
         else {
-          process.stdout.write(
+          out(
             `saved ${summary.schedules} schedule(s) and ${summary.slaPolicies} SLA polic${summary.slaPolicies === 1 ? 'y' : 'ies'}; ` +
               `re-derived ${derived.tickets} tickets in ${derived.seconds.toFixed(1)} s\n`,
           );
@@ -77,10 +70,7 @@ export function registerSettingsCommands(program: Command, globals: () => Global
         const org = await organizationFor(store, opts.org);
         const derived = await deriveTickets(store, org, { kind: 'all' });
         if (opts.json) printJson(derived);
-        else
-          process.stdout.write(
-            `derived facts for ${derived.tickets} tickets in ${derived.seconds.toFixed(1)} s\n`,
-          );
+        else out(`derived facts for ${derived.tickets} tickets in ${derived.seconds.toFixed(1)} s\n`);
       });
     });
 }

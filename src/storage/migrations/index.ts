@@ -15,6 +15,8 @@ import * as knowledgeBase from './0013_knowledge_base.js';
 import * as articleLinks from './0014_article_links.js';
 import * as forecasts from './0015_forecasts.js';
 import * as securityControls from './0016_security_controls.js';
+import * as accounts from './0017_accounts.js';
+import * as goalsAndScorecards from './0018_goals_and_scorecards.js';
 
 /** Every migration, in order. Names sort in the order they must run; never rename or remove one. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +36,6 @@ export const migrations: Record<string, Migration> = {
   '0014_article_links': articleLinks,
   '0015_forecasts': forecasts,
   '0016_security_controls': securityControls,
+  '0017_accounts': accounts,
+  '0018_goals_and_scorecards': goalsAndScorecards,
 };
