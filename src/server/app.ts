@@ -13,7 +13,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { KpiDefinition } from '../engine/kpi-definition.js';
 import type { Store } from '../storage/database.js';
-import type { Access, Principal } from './access.js';
+import { type Access, type Principal, PUBLIC } from './access.js';
 import { authenticate, authorize, CSRF_HEADER, SESSION_COOKIE } from './authenticate.js';
 import { HttpError } from './http-errors.js';
 import { auditRoutes } from './routes/audit.js';
@@ -62,6 +62,8 @@ export interface AppContext {
 declare module 'fastify' {
   interface FastifyInstance {
     deskscore: AppContext;
+    /** Every route with its access rule, as registered (the role × endpoint test reads it). */
+    routes: readonly RegisteredRoute[];
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -71,8 +73,11 @@ declare module 'fastify' {
   }
 }
 
-export type App = FastifyInstance;
-export type ApiInstance = ReturnType<FastifyInstance['withTypeProvider']> & FastifyInstance;
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  access: Access | undefined;
+}
 
 /** Never log credentials: these request parts are replaced by "[redacted]" in every log line. */
 export const REDACTED_PATHS = [
@@ -110,6 +115,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('referrer-policy', 'no-referrer');
   });
 
+  const routes: RegisteredRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    // The documentation plugin's own routes are public; everything else must say who may call it.
+    if (route.url.startsWith('/api/docs')) {
+      route.config = { ...(route.config ?? {}), access: PUBLIC };
+    }
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method, url: route.url, access: route.config?.access });
+    }
+  });
+  app.decorate('routes', routes);
+
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifySwagger, {
@@ -134,16 +151,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
-  app.get('/api/openapi.json', { config: { access: { kind: 'public' } }, schema: { hide: true } }, async () =>
+  app.get('/api/openapi.json', { config: { access: PUBLIC }, schema: { hide: true } }, async () =>
     app.swagger(),
   );
 
-  app.addHook('onRoute', (route) => {
-    // The documentation plugin's own routes are public; everything else must say who may call it.
-    if (route.url.startsWith('/api/docs')) {
-      route.config = { ...(route.config ?? {}), access: { kind: 'public' } };
-    }
-  });
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
     if (!access) {

@@ -1,0 +1,199 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiToken, createUser, type Role } from '../../src/storage/accounts.js';
+import { type ApiFixture, apiFixture, type Credentials, LOCAL_TOKEN, PASSWORD } from '../helpers/api.js';
+import { ENGINES } from '../helpers/engines.js';
+
+/**
+ * Every route × the five roles, no credentials, and an admin of another organisation. A route added
+ * to the server without a row here fails the first test: new routes must say who may call them.
+ */
+type Who = Role | 'none' | 'other_org';
+const ROLES: Role[] = ['admin', 'manager', 'team_lead', 'agent', 'viewer'];
+const WHO: Who[] = [...ROLES, 'none', 'other_org'];
+
+function allow(allowed: readonly Role[], ok: number, otherOrg: number): Record<Who, number> {
+  const out = { none: 401, other_org: otherOrg } as Record<Who, number>;
+  for (const r of ROLES) out[r] = allowed.includes(r) ? ok : 403;
+  return out;
+}
+const everyone = (ok: number, otherOrg = ok) => allow(ROLES, ok, otherOrg);
+const publicRoute = (ok: number) => Object.fromEntries(WHO.map((w) => [w, ok])) as Record<Who, number>;
+
+interface Case {
+  route: string;
+  path: string | ((f: ApiFixture) => Promise<string>);
+  body?: (who: Who, f: ApiFixture) => unknown;
+  expected: Record<Who, number>;
+}
+
+let serial = 0;
+const CASES: Case[] = [
+  { route: 'GET /api/docs', path: '/api/docs', expected: publicRoute(200) },
+  {
+    route: 'GET /api/docs/static/index.html',
+    path: '/api/docs/static/index.html',
+    // The UI plugin redirects its index file to the docs root.
+    expected: publicRoute(302),
+  },
+  {
+    route: 'GET /api/docs/static/swagger-initializer.js',
+    path: '/api/docs/static/swagger-initializer.js',
+    expected: publicRoute(200),
+  },
+  { route: 'GET /api/docs/json', path: '/api/docs/json', expected: publicRoute(200) },
+  { route: 'GET /api/docs/yaml', path: '/api/docs/yaml', expected: publicRoute(200) },
+  { route: 'GET /api/docs/static/*', path: '/api/docs/static/swagger-ui.css', expected: publicRoute(200) },
+  { route: 'GET /api/openapi.json', path: '/api/openapi.json', expected: publicRoute(200) },
+  { route: 'GET /api/v1/health', path: '/api/v1/health', expected: publicRoute(200) },
+  { route: 'GET /api/v1/ready', path: '/api/v1/ready', expected: publicRoute(200) },
+  {
+    route: 'POST /api/v1/auth/login',
+    path: '/api/v1/auth/login',
+    body: () => ({ email: 'viewer@acme.test', password: PASSWORD }),
+    expected: publicRoute(200),
+  },
+  { route: 'GET /api/v1/auth/me', path: '/api/v1/auth/me', expected: everyone(200) },
+  {
+    route: 'POST /api/v1/auth/password',
+    path: '/api/v1/auth/password',
+    // Changes each caller's password; the session in use survives.
+    body: () => ({ current_password: PASSWORD, new_password: `${PASSWORD} again` }),
+    expected: everyone(204),
+  },
+  { route: 'GET /api/v1/organization', path: '/api/v1/organization', expected: everyone(200) },
+  {
+    route: 'PATCH /api/v1/organization',
+    path: '/api/v1/organization',
+    body: () => ({ name: `Renamed ${++serial}` }),
+    expected: allow(['admin'], 200, 200),
+  },
+  { route: 'GET /api/v1/settings', path: '/api/v1/settings', expected: everyone(200) },
+  {
+    route: 'PUT /api/v1/settings',
+    path: '/api/v1/settings',
+    body: () => ({ schedules: [], slaPolicies: [] }),
+    expected: allow(['admin'], 200, 200),
+  },
+  { route: 'GET /api/v1/users', path: '/api/v1/users', expected: allow(['admin', 'manager'], 200, 200) },
+  {
+    route: 'GET /api/v1/users/:id',
+    path: async (f) => `/api/v1/users/${f.users.viewer.id}`,
+    expected: allow(['admin', 'manager'], 200, 404),
+  },
+  {
+    route: 'POST /api/v1/users',
+    path: '/api/v1/users',
+    body: (who) => ({ email: `new-${who}-${++serial}@acme.test`, name: 'New person', role: 'viewer' }),
+    expected: allow(['admin'], 201, 201),
+  },
+  {
+    route: 'PATCH /api/v1/users/:id',
+    path: async (f) => `/api/v1/users/${f.users.viewer.id}`,
+    body: () => ({ name: `Viewer ${++serial}` }),
+    expected: allow(['admin'], 200, 404),
+  },
+  {
+    route: 'POST /api/v1/users/:id/reset-password',
+    path: async (f) => `/api/v1/users/${(await target(f)).id}/reset-password`,
+    expected: allow(['admin'], 200, 404),
+  },
+  {
+    route: 'DELETE /api/v1/users/:id',
+    path: async (f) => `/api/v1/users/${(await target(f)).id}`,
+    expected: allow(['admin'], 204, 404),
+  },
+  { route: 'GET /api/v1/tokens', path: '/api/v1/tokens', expected: everyone(200) },
+  {
+    route: 'POST /api/v1/tokens',
+    path: '/api/v1/tokens',
+    body: () => ({ name: 'ci', scopes: ['read'] }),
+    expected: everyone(201),
+  },
+  {
+    route: 'DELETE /api/v1/tokens/:id',
+    // The admin's token: only an admin of the same organisation may revoke someone else's.
+    path: async (f) => {
+      const { record } = await createApiToken(f.store.db, f.orgA.id, {
+        userId: f.users.admin.id,
+        name: 'target',
+        scopes: ['read'],
+        expiresAt: null,
+      });
+      return `/api/v1/tokens/${record.id}`;
+    },
+    expected: { ...allow(['admin'], 204, 404), manager: 404, team_lead: 404, agent: 404, viewer: 404 },
+  },
+  { route: 'GET /api/v1/kras', path: '/api/v1/kras', expected: everyone(200) },
+  { route: 'GET /api/v1/kpis', path: '/api/v1/kpis', expected: everyone(200) },
+  { route: 'GET /api/v1/kpis/:id', path: '/api/v1/kpis/ticket_volume', expected: everyone(200) },
+  {
+    route: 'GET /api/v1/kpis/:id/values',
+    path: '/api/v1/kpis/ticket_volume/values?from=2026-03-01&to=2026-03-31',
+    expected: everyone(200),
+  },
+  { route: 'GET /api/v1/audit', path: '/api/v1/audit', expected: allow(['admin'], 200, 200) },
+  {
+    route: 'POST /api/v1/local/cli',
+    path: '/api/v1/local/cli',
+    body: () => ({ argv: ['org', 'list'], cwd: '/' }),
+    expected: allow([], 403, 403),
+  },
+  // Last: it ends the session the other rows use.
+  { route: 'POST /api/v1/auth/logout', path: '/api/v1/auth/logout', expected: everyone(204) },
+];
+
+async function target(f: ApiFixture) {
+  return createUser(f.store.db, f.orgA.id, {
+    email: `target-${++serial}@acme.test`,
+    name: 'Target',
+    role: 'viewer',
+    password: PASSWORD,
+  });
+}
+
+describe.each(ENGINES)('role × endpoint on %s', (engine) => {
+  let f: ApiFixture;
+  const credentials = new Map<Who, Credentials | undefined>();
+  beforeAll(async () => {
+    f = await apiFixture(engine);
+    for (const r of ROLES) credentials.set(r, await f.login(`${f.users[r].email}`));
+    credentials.set('other_org', await f.login(f.users.other_admin.email));
+    credentials.set('none', undefined);
+  });
+  afterAll(() => f.close());
+
+  it('has a row for every route the server registers, and none for routes it lacks', () => {
+    const registered = f.app.routes.map((r) => `${r.method} ${r.url}`).sort();
+    expect(CASES.map((c) => c.route).sort()).toEqual(registered);
+    for (const r of f.app.routes)
+      expect(r.access, `${r.method} ${r.url} declares no access rule`).toBeDefined();
+  });
+
+  it('answers each caller as the role model says', async () => {
+    const failures: string[] = [];
+    for (const c of CASES) {
+      const method = c.route.split(' ')[0]!;
+      for (const who of WHO) {
+        const path = typeof c.path === 'string' ? c.path : await c.path(f);
+        const res = await f.request(credentials.get(who), method, path, c.body?.(who, f));
+        if (res.statusCode !== c.expected[who]) {
+          failures.push(
+            `${c.route} as ${who}: ${res.statusCode} (expected ${c.expected[who]}) ${res.body.slice(0, 160)}`,
+          );
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('lets only the local CLI token run CLI commands', async () => {
+    const res = await f.request({ bearer: LOCAL_TOKEN }, 'POST', '/api/v1/local/cli', {
+      argv: ['org', 'list'],
+      cwd: '/',
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ exit_code: 0, stdout: 'ran org list\n', stderr: '' });
+    const other = await f.request({ bearer: LOCAL_TOKEN }, 'GET', '/api/v1/users');
+    expect(other.statusCode).toBe(403);
+  });
+});
