@@ -89,7 +89,11 @@ export const REDACTED_PATHS = [
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    // Redaction is added to any logger configuration, so no caller can forget it.
+    logger:
+      options.logger && typeof options.logger === 'object'
+        ? { ...options.logger, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }
+        : (options.logger ?? false),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     trustProxy: options.trustProxy ?? false,
     genReqId: (req) => {

@@ -7,7 +7,7 @@ import { loadDemo } from '../jobs/load-demo.js';
 import { randomSecret } from '../storage/accounts.js';
 import { type DatabaseTarget, openStore, type Store } from '../storage/database.js';
 import { createOrganization, listOrganizations } from '../storage/organizations.js';
-import { buildApp, type CliRunner, REDACTED_PATHS } from './app.js';
+import { buildApp, type CliRunner } from './app.js';
 import { readLiveServer, removeServerFile, serverFilePath, writeServerFile } from './server-file.js';
 
 export interface StartOptions {
@@ -63,10 +63,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     runCli: options.runCliFor?.(store),
     readiness: () => pending,
     loginRateLimit: options.loginRateLimit,
-    logger: {
-      level: options.logLevel ?? 'info',
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    },
+    logger: { level: options.logLevel ?? 'info' },
   });
   try {
     await app.listen({ port: options.port, host: options.host });

@@ -1,6 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { CATALOGUE } from '../../src/catalogue/index.js';
 import { importFile } from '../../src/ingest/import-file.js';
+import { deriveTickets } from '../../src/jobs/derive-tickets.js';
 import { buildApp } from '../../src/server/app.js';
 import { createUser, type Role } from '../../src/storage/accounts.js';
 import type { Store } from '../../src/storage/database.js';
@@ -52,6 +53,7 @@ export async function apiFixture(
   const orgA = await createOrganization(store.db, { slug: 'acme', timeZone: 'UTC' });
   const orgB = await createOrganization(store.db, { slug: 'globex', timeZone: 'UTC' });
   await importFile({ store, org: orgA, file: files.write('tickets.csv', TICKETS) });
+  await deriveTickets(store, orgA, { kind: 'all' });
   const teams = await store.db
     .selectFrom('teams')
     .select(['id', 'name'])
