@@ -8,6 +8,7 @@ import { registerMigrateCommand } from './commands/migrate.js';
 import { registerOrgCommands } from './commands/org.js';
 import { registerSettingsCommands } from './commands/settings.js';
 import { registerStartCommand } from './commands/start.js';
+import { registerUsersCommands } from './commands/users.js';
 import { CliError, type GlobalOptions } from './context.js';
 import { err, withCommandIo } from './io.js';
 import { runThroughServer, withoutDbFlag } from './server-client.js';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerSettingsCommands(program, globals);
   registerDemoCommand(program, globals);
   registerStartCommand(program, globals, cliRunnerFor);
+  registerUsersCommands(program, globals);
   // Subcommands inherit the exit override so usage errors reach the handler below.
   const override = (cmd: Command) => {
     cmd.exitOverride();

@@ -66,7 +66,9 @@ describe('deskscore start', () => {
     expect(await ready.json()).toEqual({ status: 'ready' });
     const session = await login(server.url, admin![1]!, admin![2]!);
     expect(session.status).toBe(200);
-    expect((await session.json()).user.must_change_password).toBe(true);
+    expect(
+      ((await session.json()) as { user: { must_change_password: boolean } }).user.must_change_password,
+    ).toBe(true);
 
     // DuckDB lets one process open the file: these commands only work because they go through the server.
     const orgs = await run(process.execPath, [BIN, '--db', db, 'org', 'list', '--json'], { env });
@@ -107,7 +109,7 @@ describe('deskscore start', () => {
     const manager = await login(server.url, 'manager@demo.example', 'deskscore-demo');
     expect(manager.status).toBe(200);
     const agent = await login(server.url, 'agent@demo.example', 'deskscore-demo');
-    expect((await agent.json()).user.agent_id).not.toBeNull();
+    expect(((await agent.json()) as { user: { agent_id: string | null } }).user.agent_id).not.toBeNull();
     const again = await start(db).catch((error: Error) => error);
     expect(String(again)).toMatch(/already runs on this database/);
     expect(await stop(server.child)).toBe(0);
