@@ -23,6 +23,8 @@ export interface StartOptions {
   announce: (text: string) => void;
   logLevel?: string;
   loginRateLimit?: { max: number; windowMs: number };
+  /** Behind a TLS-terminating proxy: trust its X-Forwarded-* headers. */
+  trustProxy?: boolean;
 }
 
 export interface RunningServer {
@@ -63,6 +65,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     runCli: options.runCliFor?.(store),
     readiness: () => pending,
     loginRateLimit: options.loginRateLimit,
+    trustProxy: options.trustProxy ?? false,
     logger: { level: options.logLevel ?? 'info' },
   });
   try {

@@ -13,6 +13,7 @@ interface StartCliOptions {
   demoScale: string;
   demoMonths: string;
   timeZone: string;
+  trustProxy?: boolean;
 }
 
 export function registerStartCommand(
@@ -32,6 +33,11 @@ export function registerStartCommand(
       '--time-zone <zone>',
       'time zone of the "default" organisation (with --no-demo)',
       Intl.DateTimeFormat().resolvedOptions().timeZone,
+    )
+    .option(
+      '--trust-proxy',
+      'behind a TLS-terminating reverse proxy: trust X-Forwarded-* (client address, Secure cookies)',
+      process.env.DESKSCORE_TRUST_PROXY === '1',
     )
     .action(async (opts: StartCliOptions) => {
       const port = Number(opts.port);
@@ -55,6 +61,7 @@ export function registerStartCommand(
           runCliFor,
           announce: (text) => err(text),
           logLevel: process.env.DESKSCORE_LOG_LEVEL,
+          trustProxy: opts.trustProxy === true,
         });
       } catch (error) {
         if (error instanceof ServerStartError) throw new CliError(error.message);
