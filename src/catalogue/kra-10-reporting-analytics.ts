@@ -30,7 +30,7 @@ export const reportingAnalyticsKpis: KpiDefinitionInput[] = [
     source: 'computed',
     minN: 1,
     description:
-      'Controls passing ÷ controls at the end of the period, each control judged by its latest check. Today these are the recorded checks (security_controls import); the automatic checks of users, roles, tokens and access reviews join them with the server.',
+      'Controls passing ÷ controls at the end of the period, each control judged by its latest check: the recorded checks (security_controls import) and the automatic checks of users, roles, tokens and access reviews that the server records at start and every 6 hours (`deskscore security check` runs them by hand).',
     placement: 'a snapshot at the end of each period',
     dimensions: [],
     measure: { kind: 'controls_passing' },

@@ -6,6 +6,7 @@ import { registerImportCommand } from './commands/import.js';
 import { registerKpiCommand } from './commands/kpi.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerOrgCommands } from './commands/org.js';
+import { registerSecurityCommands } from './commands/security.js';
 import { registerSettingsCommands } from './commands/settings.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerUsersCommands } from './commands/users.js';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program, globals);
   registerStartCommand(program, globals, cliRunnerFor);
   registerUsersCommands(program, globals);
+  registerSecurityCommands(program, globals);
   // Subcommands inherit the exit override so usage errors reach the handler below.
   const override = (cmd: Command) => {
     cmd.exitOverride();

@@ -4,6 +4,7 @@ import { CATALOGUE } from '../catalogue/index.js';
 import { DEMO_TIME_ZONE } from '../demo/index.js';
 import { createDemoLogins, ensureAdmins, type Login } from '../jobs/bootstrap-accounts.js';
 import { loadDemo } from '../jobs/load-demo.js';
+import { recordSecurityChecks } from '../jobs/security-checks.js';
 import { randomSecret } from '../storage/accounts.js';
 import { type DatabaseTarget, openStore, type Store } from '../storage/database.js';
 import { createOrganization, listOrganizations } from '../storage/organizations.js';
@@ -35,6 +36,9 @@ export interface RunningServer {
 }
 
 export class ServerStartError extends Error {}
+
+/** The automatic security checks run at start and then this often (data security compliance, KRA 10). */
+const SECURITY_CHECK_EVERY_MS = 6 * 3600_000;
 
 function describeLogins(logins: readonly Login[]): string {
   const lines = logins.map(
@@ -90,6 +94,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   }
   options.announce(`deskscore listening on ${url} (API ${url}/api/v1, documentation ${url}/api/docs)\n`);
 
+  let securityTimer: NodeJS.Timeout | undefined;
+  const checkSecurity = async () => {
+    for (const org of await listOrganizations(store.db)) await recordSecurityChecks(store, org);
+  };
   const startUp = async () => {
     let demoSlug: string | undefined;
     if ((await listOrganizations(store.db)).length === 0) {
@@ -113,6 +121,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     for (const login of await ensureAdmins(store.db)) options.announce(describeLogins([login]));
     const demoOrg = (await listOrganizations(store.db)).find((o) => o.slug === demoSlug);
     if (demoOrg) options.announce(describeLogins(await createDemoLogins(store.db, demoOrg)));
+    await checkSecurity();
+    securityTimer = setInterval(() => {
+      checkSecurity().catch((error: Error) => app.log.error({ err: error }, 'security checks failed'));
+    }, SECURITY_CHECK_EVERY_MS);
+    securityTimer.unref();
     pending = undefined;
     options.announce(`ready: ${url}\n`);
   };
@@ -129,6 +142,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ready,
     close: () => {
       closing ??= (async () => {
+        clearInterval(securityTimer);
         await app.close();
         await ready.catch(() => undefined);
         await store.close();
