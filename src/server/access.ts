@@ -5,7 +5,7 @@ import type { Organization } from '../storage/organizations.js';
  * Who may call a route. Every route declares one (the role × endpoint test fails on a route without
  * it): `public` needs no credentials, `local` only the CLI's token from the server file beside the
  * database, otherwise the roles allowed. `interactive` routes refuse API tokens (a token cannot mint
- * tokens or change passwords).
+ * tokens or change passwords); `tokenOnly` routes refuse sessions.
  */
 export type Access =
   | { kind: 'public' }
@@ -14,6 +14,8 @@ export type Access =
       kind: 'roles';
       roles: readonly Role[];
       interactive?: boolean;
+      /** Machines only: a logged-in session is refused (e.g. live ingestion). */
+      tokenOnly?: boolean;
       allowWithPendingPasswordChange?: boolean;
     };
 
@@ -23,7 +25,10 @@ export const EVERYONE: readonly Role[] = ['admin', 'manager', 'team_lead', 'agen
 export const ADMINS: readonly Role[] = ['admin'];
 export const MANAGERS: readonly Role[] = ['admin', 'manager'];
 
-export function roles(allowed: readonly Role[], options: { interactive?: boolean } = {}): Access {
+export function roles(
+  allowed: readonly Role[],
+  options: { interactive?: boolean; tokenOnly?: boolean } = {},
+): Access {
   return { kind: 'roles', roles: allowed, ...options };
 }
 

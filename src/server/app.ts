@@ -12,6 +12,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { KpiDefinition } from '../engine/kpi-definition.js';
+import { LiveBatchWorker } from '../jobs/process-live-batches.js';
 import type { Store } from '../storage/database.js';
 import { type Access, type Principal, PUBLIC } from './access.js';
 import { authenticate, authorize, CSRF_HEADER, SESSION_COOKIE } from './authenticate.js';
@@ -20,6 +21,7 @@ import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { kpiRoutes } from './routes/kpis.js';
+import { liveEventRoutes } from './routes/live-events.js';
 import { localCliRoutes } from './routes/local-cli.js';
 import { organizationRoutes } from './routes/organization.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -51,6 +53,8 @@ export interface AppOptions {
 
 export interface AppContext {
   store: Store;
+  /** Processes live batches after they are stored. */
+  ingest: LiveBatchWorker;
   registry: ReadonlyMap<string, KpiDefinition>;
   localToken: string | undefined;
   runCli: CliRunner | undefined;
@@ -103,8 +107,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  const ingest = new LiveBatchWorker(options.store, { error: (obj, msg) => app.log.error(obj, msg) });
+  // Batches stored before a crash or restart are still pending: process them once the server is up.
+  app.addHook('onReady', async () => void ingest.kick());
+  app.addHook('onClose', async () => ingest.stop());
   app.decorate('deskscore', {
     store: options.store,
+    ingest,
     registry: options.registry,
     localToken: options.localToken,
     runCli: options.runCli,
@@ -224,6 +233,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(tokenRoutes);
       await v1.register(kpiRoutes);
       await v1.register(auditRoutes);
+      await v1.register(liveEventRoutes);
       await v1.register(localCliRoutes);
     },
     { prefix: API_PREFIX },

@@ -74,6 +74,8 @@ export function authorize(access: Access, request: FastifyRequest): void {
     if (access.interactive) throw forbidden('this action needs a logged-in user, not an API token');
     const scope = write ? 'write' : 'read';
     if (!p.token?.scopes.includes(scope)) throw forbidden(`this API token lacks the "${scope}" scope`);
+  } else if (access.tokenOnly) {
+    throw forbidden('this route is for machines: send an API token');
   } else if (write) {
     const sent = request.headers[CSRF_HEADER];
     if (typeof sent !== 'string' || !p.csrf || !sameSecret(sent, p.csrf)) {

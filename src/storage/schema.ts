@@ -455,7 +455,36 @@ export interface AuditLogTable {
   request_id: string | null;
 }
 
+export interface IngestBatchesTable {
+  org_id: number;
+  id: string;
+  received_at: Date;
+  idempotency_key: string | null;
+  /** JSON array of { shape, record }. */
+  items: string;
+  item_count: number;
+  status: string;
+  attempts: number;
+  processed_at: Date | null;
+  /** JSON summary of what processing stored. */
+  result: string | null;
+  error: string | null;
+  actor: string;
+}
+
+export interface IngestSecretsTable {
+  org_id: number;
+  id: string;
+  name: string;
+  /** Kept in clear: verifying an HMAC needs the key itself. */
+  secret: string;
+  created_at: Date;
+  revoked_at: Date | null;
+}
+
 export interface Database {
+  ingest_batches: IngestBatchesTable;
+  ingest_secrets: IngestSecretsTable;
   users: UsersTable;
   user_teams: UserTeamsTable;
   sessions: SessionsTable;

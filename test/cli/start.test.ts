@@ -1,46 +1,18 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { dedent, scratchDir } from '../helpers/files.js';
+import {
+  BIN,
+  CLI_ENV as env,
+  startServerProcess as start,
+  stopServerProcess as stop,
+} from '../helpers/server-process.js';
 
 const run = promisify(execFile);
 const files = scratchDir();
 afterAll(() => files.cleanup());
-const BIN = new URL('../../bin/deskscore.mjs', import.meta.url).pathname;
-const env = { ...process.env, DESKSCORE_LOG_LEVEL: 'warn', DATABASE_URL: '', DESKSCORE_DB: '' };
-
-interface Started {
-  child: ChildProcess;
-  url: string;
-  stderr: () => string;
-}
-
-/** Starts `deskscore start` and waits for "ready: <url>" (start-up work done). */
-function start(db: string, ...args: string[]): Promise<Started> {
-  const child = spawn(process.execPath, [BIN, '--db', db, 'start', '--port', '0', ...args], { env });
-  let stderr = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not get ready:\n${stderr}`)), 120_000);
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk.toString();
-      const ready = /^ready: (http\S+)$/m.exec(stderr);
-      if (ready) {
-        clearTimeout(timer);
-        resolve({ child, url: ready[1]!, stderr: () => stderr });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${stderr}`)));
-  });
-}
-
-function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGTERM');
-  });
-}
-
 const login = (url: string, email: string, password: string) =>
   fetch(`${url}/api/v1/auth/login`, {
     method: 'POST',

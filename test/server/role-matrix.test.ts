@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken, createUser, type Role } from '../../src/storage/accounts.js';
+import { createIngestSecret, storeBatch } from '../../src/storage/ingest-batches.js';
 import { type ApiFixture, apiFixture, type Credentials, LOCAL_TOKEN, PASSWORD } from '../helpers/api.js';
 import { ENGINES } from '../helpers/engines.js';
 
@@ -137,6 +138,44 @@ const CASES: Case[] = [
     path: '/api/v1/local/cli',
     body: () => ({ argv: ['org', 'list'], cwd: '/' }),
     expected: allow([], 403, 403),
+  },
+  {
+    route: 'POST /api/v1/events',
+    path: '/api/v1/events',
+    body: () => ({
+      items: [{ shape: 'tickets', record: { id: 'L1', created_at: '2026-03-09T09:00:00Z', status: 'open' } }],
+    }),
+    // Machines only: every logged-in session is refused.
+    expected: allow([], 202, 403),
+  },
+  {
+    route: 'GET /api/v1/events/batches/:id',
+    path: async (f) => {
+      const { batch } = await storeBatch(f.store.db, f.orgA.id, {
+        items: [{ shape: 'tickets', record: { id: 'B1', created_at: '2026-03-09T09:00:00Z' } }],
+        idempotencyKey: null,
+        actor: 'test',
+      });
+      return `/api/v1/events/batches/${batch.id}`;
+    },
+    expected: allow(['admin', 'manager'], 200, 404),
+  },
+  {
+    route: 'GET /api/v1/ingest-secrets',
+    path: '/api/v1/ingest-secrets',
+    expected: allow(['admin'], 200, 200),
+  },
+  {
+    route: 'POST /api/v1/ingest-secrets',
+    path: '/api/v1/ingest-secrets',
+    body: () => ({ name: 'helpdesk' }),
+    expected: allow(['admin'], 201, 201),
+  },
+  {
+    route: 'DELETE /api/v1/ingest-secrets/:id',
+    path: async (f) =>
+      `/api/v1/ingest-secrets/${(await createIngestSecret(f.store.db, f.orgA.id, 'target')).record.id}`,
+    expected: allow(['admin'], 204, 404),
   },
   // Last: it ends the session the other rows use.
   { route: 'POST /api/v1/auth/logout', path: '/api/v1/auth/logout', expected: everyone(204) },
