@@ -78,7 +78,7 @@ function compileFilter(f: Filter, columns: ReadonlySet<string>, now: Date): RawB
   }
 }
 
-function whereClause(
+export function whereClause(
   ctx: QueryContext,
   filters: readonly Filter[],
   columns: ReadonlySet<string>,
@@ -91,7 +91,7 @@ function whereClause(
   return sql<boolean>`${sql.join(parts, sql` AND `)}`;
 }
 
-function sourceOf(side: Side) {
+export function sourceOf(side: Side) {
   if (side.source === 'backlog') throw new Error('backlog is not a row source');
   return SOURCE_SPECS[side.source];
 }
@@ -345,6 +345,13 @@ export interface ForecastErrorRow extends CountRow {
  * channel) against the tickets created that local day in that scope: Σ|actual − forecast| and Σ actual.
  */
 export function compileForecastErrors(ctx: QueryContext): RawBuilder<ForecastErrorRow> {
+  // A forecast is scored at its own scope: organisation-wide forecasts for the organisation, desk
+  // forecasts when the query is by or for desks, channel forecasts likewise. Pooling scopes would
+  // count the same tickets several times.
+  const scoped = (column: string, dim: 'desk' | 'channel') =>
+    ctx.by === dim || ctx.where[dim] !== undefined
+      ? sql`${sql.ref(column)} IS NOT NULL`
+      : sql`${sql.ref(column)} IS NULL`;
   return sql<ForecastErrorRow>`SELECT ${bucketExpression(ctx)} AS bucket, ${groupExpression(ctx)} AS grp, count(*) AS n,
       sum(abs(f.actual - f.volume)) AS abs_error, sum(f.actual) AS actual
     FROM (
@@ -357,6 +364,7 @@ export function compileForecastErrors(ctx: QueryContext): RawBuilder<ForecastErr
           PARTITION BY x.target_day, x.desk_id, x.channel ORDER BY x.issued_at DESC, ${ctx.dialect.binaryOrder(sql.ref('x.id'))} DESC) AS rn
         FROM volume_forecasts x
         WHERE x.org_id = ${ctx.orgId} AND x.target_day >= ${ctx.start} AND x.target_day < ${ctx.end}
+          AND ${scoped('x.desk_id', 'desk')} AND ${scoped('x.channel', 'channel')}
       ) v
       WHERE v.rn = 1
     ) f

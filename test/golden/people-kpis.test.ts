@@ -559,10 +559,10 @@ describe.each(ENGINES)('forecast accuracy on %s (golden)', (engine) => {
   beforeAll(async () => {
     store = await freshStore(engine);
     org = await createOrganization(store.db, { slug: 'forecast', timeZone: 'Europe/Madrid' });
-    const tickets = ['id,created_at,status'];
+    const tickets = ['id,created_at,status,channel'];
     actuals.forEach((count, d) => {
       for (let i = 0; i < count; i++)
-        tickets.push(`F${d}-${i},2026-03-0${d + 2} 10:${String(i % 60).padStart(2, '0')}:00,open`);
+        tickets.push(`F${d}-${i},2026-03-0${d + 2} 10:${String(i % 60).padStart(2, '0')}:00,open,email`);
     });
     const imported = await importFile({
       store,
@@ -573,6 +573,10 @@ describe.each(ENGINES)('forecast accuracy on %s (golden)', (engine) => {
     const rows = ['target_day,volume,issued_at,model', '2026-03-02,500,2026-02-20T00:00:00Z,draft'];
     for (const [d, v] of forecasts.entries()) rows.push(`2026-03-0${d + 2},${v},2026-03-01T00:00:00Z,ets`);
     await importFile({ store, org, file: files.write('forecasts.csv', `${rows.join('\n')}\n`) });
+    // Email-channel forecasts for 2 and 3 March: scored only when the query is by or for channel.
+    const email = ['target_day,volume,issued_at,channel', '2026-03-02,110,2026-03-01T00:00:00Z,email'];
+    email.push('2026-03-03,120,2026-03-01T00:00:00Z,email');
+    await importFile({ store, org, file: files.write('forecasts-email.csv', `${email.join('\n')}\n`) });
   });
   afterAll(async () => store?.close());
 
@@ -589,6 +593,20 @@ describe.each(ENGINES)('forecast accuracy on %s (golden)', (engine) => {
       747,
       6,
       false,
+    ]);
+  });
+
+  /** Email forecasts 110, 120 against 112, 118 email tickets: Σ|e| = 4, Σ actual = 230, WAPE 1.739 % → 98.26. */
+  it('scores each forecast at its own scope', async () => {
+    const rows = await runKpiQuery(store, org, CATALOGUE, {
+      kpi: 'forecast_accuracy',
+      from: '2026-03-01',
+      to: '2026-03-31',
+      grain: 'month',
+      by: 'channel',
+    });
+    expect(rows.map((r) => [r.channel, r.value, r.numerator, r.denominator, r.n])).toEqual([
+      ['email', 98.26, 4, 230, 2],
     ]);
   });
 });
