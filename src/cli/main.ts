@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import type { CliRunner } from '../server/app.js';
 import type { Store } from '../storage/database.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerForecastCommands } from './commands/forecast.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerKpiCommand } from './commands/kpi.js';
 import { registerMigrateCommand } from './commands/migrate.js';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerKpiCommand(program, globals);
   registerSettingsCommands(program, globals);
   registerDemoCommand(program, globals);
+  registerForecastCommands(program, globals);
   registerStartCommand(program, globals, cliRunnerFor);
   registerUsersCommands(program, globals);
   registerSecurityCommands(program, globals);
