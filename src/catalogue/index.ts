@@ -11,6 +11,7 @@ import { technologyUtilisationKpis } from './kra-08-technology-utilisation.js';
 import { crisisManagementKpis } from './kra-09-crisis-management.js';
 import { forecastKpis } from './kra-10-forecast.js';
 import { reportingAnalyticsKpis } from './kra-10-reporting-analytics.js';
+import { milestoneKpis } from './milestone-kpis.js';
 import { supportOperationsKpis } from './support-operations.js';
 import { surveyKpis } from './survey-kpis.js';
 
@@ -31,6 +32,7 @@ export const CATALOGUE: ReadonlyMap<string, KpiDefinition> = loadDefinitions([
   ...supportOperationsKpis,
   ...surveyKpis,
   ...improvementKpis,
+  ...milestoneKpis,
 ]);
 
 checkDimensions(CATALOGUE.values());

@@ -49,6 +49,11 @@ export interface DemoPlan {
   processChange: string;
   gamingTeam: string;
   gamingFrom: string;
+  /**
+   * The day seed 000's worked example starts: a proactive support strategy to reduce churn, whose goals
+   * (churn, CSAT, response time, loyalty programme) the demo sets.
+   */
+  strategyStart: string;
 }
 
 export interface DemoCounts {
@@ -103,6 +108,25 @@ interface Customer {
   desk: DemoDesk;
   joined: number;
   churned: number | null;
+}
+
+/**
+ * Thirteen weeks before today, but late enough for a four-week baseline in a short demo: the Monday on
+ * or after the later of the two.
+ */
+function strategyStart(from: DateTime, today: DateTime): DateTime {
+  const earliest = from.plus({ days: 35 });
+  const wanted = today.minus({ days: 91 });
+  let d = DateTime.max(wanted, earliest);
+  while (d.weekday !== 1) d = d.plus({ days: 1 });
+  return d.startOf('day');
+}
+
+/** The loyalty programme milestone at a month's end: 0 before the strategy starts, then 20 points a month. */
+function loyaltyProgress(monthEnd: DateTime, strategy: DateTime): number {
+  if (monthEnd < strategy) return 0;
+  const months = Math.floor(monthEnd.diff(strategy.startOf('month'), 'months').months) + 1;
+  return Math.min(100, 20 * months);
 }
 
 /** The organisation, the period and the stories, without generating any rows. */
@@ -170,7 +194,8 @@ export function planDemo(options: DemoOptions): DemoPlan {
     incidents,
     processChange: day(today.minus({ days: 150 })),
     gamingTeam: GAMING_TEAM,
-    gamingFrom: day(today.minus({ days: 60 })),
+    gamingFrom: day(today.minus({ days: 42 })),
+    strategyStart: day(strategyStart(from, today)),
   };
 }
 
@@ -661,7 +686,7 @@ function simulateTicket(rng: Random, t: TicketInput): Event[] {
     HANDLE_SECONDS[t.channel] *
     rng.logNormal(1, 0.45) *
     (1 + 0.35 * followups + (escalated ? 0.5 : 0)) *
-    (1 - 0.45 * t.gaming) *
+    (1 - 0.5 * t.gaming) *
     (2 - Math.min(1.2, t.agent.skill));
   events.push({
     type: 'time_entry',
@@ -804,7 +829,7 @@ const QA_CATEGORIES = [
   { name: 'Compliance', min: 0, max: 1, weight: 1, critical: true, na: 0 },
 ] as const;
 const REVIEWERS = ['Carmen Vidal', 'Jorge Peña', 'Rosa Lozano'];
-const COURSES = {
+export const COURSES = {
   technology: ['New CRM rollout', 'Macros and automations', 'Telephony system', 'Reporting dashboards'],
   product: ['Payments product update', 'Business plans 2.0', 'Mobile app features'],
   soft_skills: ['De-escalation', 'Empathic writing', 'Handling complaints'],
@@ -842,10 +867,10 @@ function generatePeople(
           let rating: number | null = null;
           if (!na) {
             rating = c.critical
-              ? rng.chance(0.97 - 0.15 * g)
+              ? rng.chance(0.97 - 0.2 * g)
                 ? 1
                 : 0
-              : Math.min(5, Math.max(1, Math.round(3.6 + agent.skill * 0.6 - 1.6 * g + 0.7 * rng.normal())));
+              : Math.min(5, Math.max(1, Math.round(3.6 + agent.skill * 0.6 - 2 * g + 0.7 * rng.normal())));
           }
           emit('qa_ratings', [
             id,
@@ -1034,6 +1059,7 @@ function generateReports(seed: number, days: readonly Day[], cutoff: number, emi
 
 /** A recorded value for every manual KPI of the catalogue, once a month (sla_reviews: reviews held). */
 function generateMeasurements(plan: DemoPlan, months: readonly DateTime[], cutoff: number, emit: Emit) {
+  const strategy = DateTime.fromISO(plan.strategyStart, { zone: plan.timeZone });
   const manual = [...CATALOGUE.values()].filter((d) => d.source === 'manual');
   const major = plan.incidents.find((i) => i.major)!;
   for (const month of months) {
@@ -1042,7 +1068,12 @@ function generateMeasurements(plan: DemoPlan, months: readonly DateTime[], cutof
     for (const def of manual) {
       const quarterEnd = month.month % 3 === 0;
       const afterCrisis = major.start.slice(0, 7) === month.toFormat('yyyy-MM');
-      const value = def.id === 'sla_reviews' ? 1 + (quarterEnd ? 1 : 0) + (afterCrisis ? 1 : 0) : 1;
+      const value =
+        def.id === 'sla_reviews'
+          ? 1 + (quarterEnd ? 1 : 0) + (afterCrisis ? 1 : 0)
+          : def.id === 'loyalty_programme_progress'
+            ? loyaltyProgress(end, strategy)
+            : 1;
       emit('measurements', [
         def.id,
         month.toISODate(),

@@ -455,6 +455,73 @@ export interface AuditLogTable {
   request_id: string | null;
 }
 
+/** A goal (DESIGN.md, "Goals and scorecards"); days are local 'YYYY-MM-DD' in the organisation's zone. */
+export interface GoalsTable {
+  org_id: number;
+  id: number;
+  name: string;
+  kpi: string;
+  /** 'organization' | 'desk' | 'team' | 'agent'; scope_id is null for the organisation. */
+  scope_kind: string;
+  scope_id: string | null;
+  baseline_from: string;
+  baseline_to: string;
+  baseline_value: number | null;
+  baseline_n: number;
+  /** 'absolute' | 'percent_change' | 'points_change'. */
+  target_kind: string;
+  target_input: number;
+  target_value: number | null;
+  start_date: string;
+  deadline: string;
+  owner_name: string;
+  /** 'agent' | 'team_lead' | 'manager'. */
+  owner_role: string;
+  owner_user_id: number | null;
+  cadence: string | null;
+  notes: string | null;
+  /** JSON: the SMART check made when the goal was set. */
+  smart: string;
+  created_at: Date;
+  status: string | null;
+  status_at: Date | null;
+}
+
+export interface GoalActionsTable {
+  org_id: number;
+  goal_id: number;
+  seq: number;
+  title: string;
+  owner: string;
+  due_date: string;
+  /** 'open' | 'in_progress' | 'done' | 'cancelled'. */
+  status: string;
+  updated_at: Date;
+}
+
+export interface GoalStatusChangesTable {
+  org_id: number;
+  goal_id: number;
+  seq: number;
+  changed_at: Date;
+  as_of: string;
+  from_status: string | null;
+  to_status: string;
+  value: number | null;
+  n: number;
+  progress: number | null;
+  pace: number | null;
+  reason: string;
+}
+
+/** Scoring configuration per organisation, one JSON document per key (docs/goals.md). */
+export interface ScoringSettingsTable {
+  org_id: number;
+  key: string;
+  value: string;
+  updated_at: Date;
+}
+
 export interface IngestBatchesTable {
   org_id: number;
   id: string;
@@ -521,4 +588,8 @@ export interface Database {
   surveys: SurveysTable;
   qa_ratings: QaRatingsTable;
   qa_reviews: QaReviewsTable;
+  goals: GoalsTable;
+  goal_actions: GoalActionsTable;
+  goal_status_changes: GoalStatusChangesTable;
+  scoring_settings: ScoringSettingsTable;
 }

@@ -16,6 +16,7 @@ import * as articleLinks from './0014_article_links.js';
 import * as forecasts from './0015_forecasts.js';
 import * as securityControls from './0016_security_controls.js';
 import * as accounts from './0017_accounts.js';
+import * as goalsAndScorecards from './0018_goals_and_scorecards.js';
 import * as liveIngestion from './0020_live_ingestion.js';
 
 /** Every migration, in order. Names sort in the order they must run; never rename or remove one. */
@@ -37,5 +38,6 @@ export const migrations: Record<string, Migration> = {
   '0015_forecasts': forecasts,
   '0016_security_controls': securityControls,
   '0017_accounts': accounts,
+  '0018_goals_and_scorecards': goalsAndScorecards,
   '0020_live_ingestion': liveIngestion,
 };
