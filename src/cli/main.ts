@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import type { SerialQueue } from '../jobs/serial-queue.js';
 import type { CliRunner } from '../server/app.js';
 import type { Store } from '../storage/database.js';
 import { registerCoachingCommand } from './commands/coaching.js';
@@ -43,12 +44,12 @@ export function buildProgram(): Command {
   registerKpiCommand(program, globals);
   registerSettingsCommands(program, globals);
   registerDemoCommand(program, globals);
-  registerForecastCommands(program, globals);
   registerGoalCommands(program, globals);
   registerScorecardCommand(program, globals);
   registerCounterweightsCommand(program, globals);
   registerCoachingCommand(program, globals);
   registerScoringSettingsCommands(program, globals);
+  registerForecastCommands(program, globals);
   registerStartCommand(program, globals, cliRunnerFor);
   registerUsersCommands(program, globals);
   registerSecurityCommands(program, globals);
@@ -98,10 +99,9 @@ export async function runCli(argv: string[]): Promise<number> {
  * captured. Relative paths in a command are the caller's: the process works in the caller's directory
  * while the command runs (the server itself uses absolute paths only).
  */
-export function cliRunnerFor(store: Store): CliRunner {
-  let queue: Promise<unknown> = Promise.resolve();
-  return (argv, cwd) => {
-    const run = async () => {
+export function cliRunnerFor(store: Store, writes: SerialQueue): CliRunner {
+  return (argv, cwd) =>
+    writes.run(async () => {
       let stdout = '';
       let stderr = '';
       const args = withoutDbFlag(argv);
@@ -130,11 +130,7 @@ export function cliRunnerFor(store: Store): CliRunner {
       } finally {
         process.chdir(previous);
       }
-    };
-    const result = queue.then(run);
-    queue = result.catch(() => undefined);
-    return result;
-  };
+    });
 }
 
 const isMain = process.argv[1] && /deskscore(\.mjs)?$|cli[\\/]main\.ts$/.test(process.argv[1]);

@@ -8,6 +8,7 @@ import type { Store } from '../storage/database.js';
 import { finishBatch, pendingBatches } from '../storage/ingest-batches.js';
 import type { Organization } from '../storage/organizations.js';
 import { deriveTickets } from './derive-tickets.js';
+import { SerialQueue } from './serial-queue.js';
 
 export interface BatchResult {
   shapes: Array<{
@@ -79,6 +80,7 @@ export class LiveBatchWorker {
   constructor(
     private readonly store: Store,
     private readonly log: { error(obj: object, msg: string): void },
+    private readonly writes: SerialQueue = new SerialQueue(),
   ) {}
 
   /** Starts a pass unless one is running (then one more pass follows it). */
@@ -138,7 +140,7 @@ export class LiveBatchWorker {
           continue;
         }
         try {
-          const result = await processLiveBatch(this.store, org, b.id, b.items);
+          const result = await this.writes.run(() => processLiveBatch(this.store, org, b.id, b.items));
           await finishBatch(this.store.db, b.org_id, b.id, { status: 'processed', attempts, result });
         } catch (error) {
           const message = (error as Error).message;

@@ -13,6 +13,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { KpiDefinition } from '../engine/kpi-definition.js';
 import { LiveBatchWorker } from '../jobs/process-live-batches.js';
+import { SerialQueue } from '../jobs/serial-queue.js';
 import type { Store } from '../storage/database.js';
 import { type Access, type Principal, PUBLIC } from './access.js';
 import { authenticate, authorize, CSRF_HEADER, SESSION_COOKIE } from './authenticate.js';
@@ -20,10 +21,14 @@ import { HttpError } from './http-errors.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
+import { importRoutes } from './routes/imports.js';
 import { kpiRoutes } from './routes/kpis.js';
 import { liveEventRoutes } from './routes/live-events.js';
 import { localCliRoutes } from './routes/local-cli.js';
+import { measurementRoutes } from './routes/measurements.js';
 import { organizationRoutes } from './routes/organization.js';
+import { organizationStructureRoutes } from './routes/organization-structure.js';
+import { slaAndScheduleRoutes } from './routes/sla-and-schedules.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
 
@@ -48,6 +53,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Behind a TLS-terminating proxy: trust X-Forwarded-* (for the client ip and Secure cookies). */
   trustProxy?: boolean;
+  /** The queue import-like writes share (the server's CLI runner uses it too). */
+  writes?: SerialQueue;
   now?: () => Date;
 }
 
@@ -55,6 +62,8 @@ export interface AppContext {
   store: Store;
   /** Processes live batches after they are stored. */
   ingest: LiveBatchWorker;
+  /** One import-like write at a time (see SerialQueue). */
+  writes: SerialQueue;
   registry: ReadonlyMap<string, KpiDefinition>;
   localToken: string | undefined;
   runCli: CliRunner | undefined;
@@ -107,13 +116,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  const ingest = new LiveBatchWorker(options.store, { error: (obj, msg) => app.log.error(obj, msg) });
+  const writes = options.writes ?? new SerialQueue();
+  const ingest = new LiveBatchWorker(options.store, { error: (obj, msg) => app.log.error(obj, msg) }, writes);
   // Batches stored before a crash or restart are still pending: process them once the server is up.
   app.addHook('onReady', async () => void ingest.kick());
   app.addHook('onClose', async () => ingest.stop());
   app.decorate('deskscore', {
     store: options.store,
     ingest,
+    writes,
     registry: options.registry,
     localToken: options.localToken,
     runCli: options.runCli,
@@ -233,6 +244,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(tokenRoutes);
       await v1.register(kpiRoutes);
       await v1.register(auditRoutes);
+      await v1.register(organizationStructureRoutes);
+      await v1.register(slaAndScheduleRoutes);
+      await v1.register(measurementRoutes);
+      await v1.register(importRoutes);
       await v1.register(liveEventRoutes);
       await v1.register(localCliRoutes);
     },

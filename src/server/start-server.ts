@@ -5,6 +5,7 @@ import { DEMO_TIME_ZONE } from '../demo/index.js';
 import { createDemoLogins, ensureAdmins, type Login } from '../jobs/bootstrap-accounts.js';
 import { loadDemo } from '../jobs/load-demo.js';
 import { recordSecurityChecks } from '../jobs/security-checks.js';
+import { SerialQueue } from '../jobs/serial-queue.js';
 import { randomSecret } from '../storage/accounts.js';
 import { type DatabaseTarget, openStore, type Store } from '../storage/database.js';
 import { createOrganization, listOrganizations } from '../storage/organizations.js';
@@ -19,7 +20,7 @@ export interface StartOptions {
   demo: false | { scale: number; months: number };
   /** Time zone of the organisation created when the database is empty and no demo is wanted. */
   timeZone: string;
-  runCliFor?: (store: Store) => CliRunner;
+  runCliFor?: (store: Store, writes: SerialQueue) => CliRunner;
   /** Lines for the person who started the server (addresses, first logins); not the request log. */
   announce: (text: string) => void;
   logLevel?: string;
@@ -62,11 +63,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const store = await openStore(options.target);
   let pending: string | undefined = 'preparing accounts';
   const localToken = randomSecret();
+  const writes = new SerialQueue();
   const app = await buildApp({
     store,
+    writes,
     registry: CATALOGUE,
     localToken,
-    runCli: options.runCliFor?.(store),
+    runCli: options.runCliFor?.(store, writes),
     readiness: () => pending,
     loginRateLimit: options.loginRateLimit,
     trustProxy: options.trustProxy ?? false,

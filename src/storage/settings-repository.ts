@@ -216,3 +216,36 @@ export async function loadSettingsDocument(db: Kysely<Database>, orgId: number):
     slaPolicies: await loadSlaPolicies(db, orgId),
   };
 }
+
+export async function deleteSlaPolicy(db: Kysely<Database>, orgId: number, id: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('sla_targets').where('org_id', '=', orgId).where('policy_id', '=', id).execute();
+    const result = await trx
+      .deleteFrom('sla_policies')
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  });
+}
+
+export async function deleteSchedule(db: Kysely<Database>, orgId: number, id: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .deleteFrom('schedule_intervals')
+      .where('org_id', '=', orgId)
+      .where('schedule_id', '=', id)
+      .execute();
+    await trx
+      .deleteFrom('schedule_holidays')
+      .where('org_id', '=', orgId)
+      .where('schedule_id', '=', id)
+      .execute();
+    const result = await trx
+      .deleteFrom('business_schedules')
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  });
+}

@@ -14,10 +14,10 @@ export const LOCAL_TOKEN = 'local-cli-secret-for-tests';
 
 /** Two teams and two agents in organisation A (UTC), a few tickets in March 2026; organisation B is empty. */
 const TICKETS = dedent(`
-  id,created_at,status,desk,team,assignee,channel,first_response_at,solved_at
-  T1,2026-03-02T09:00:00Z,solved,Support,Alpha,ana,email,2026-03-02T10:00:00Z,2026-03-02T12:00:00Z
-  T2,2026-03-03T09:00:00Z,solved,Support,Beta,bo,chat,2026-03-03T09:30:00Z,2026-03-05T09:00:00Z
-  T3,2026-03-04T09:00:00Z,open,Support,Alpha,ana,email,,
+  id,created_at,status,priority,desk,team,assignee,channel,first_response_at,solved_at
+  T1,2026-03-02T09:00:00Z,solved,normal,Support,Alpha,ana,email,2026-03-02T10:00:00Z,2026-03-02T12:00:00Z
+  T2,2026-03-03T09:00:00Z,solved,normal,Support,Beta,bo,chat,2026-03-03T09:30:00Z,2026-03-05T09:00:00Z
+  T3,2026-03-04T09:00:00Z,open,normal,Support,Alpha,ana,email,,
 `);
 
 export interface Credentials {

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken, createUser, type Role } from '../../src/storage/accounts.js';
 import { createIngestSecret, storeBatch } from '../../src/storage/ingest-batches.js';
+import { saveSchedule, saveSlaPolicy } from '../../src/storage/settings-repository.js';
 import { type ApiFixture, apiFixture, type Credentials, LOCAL_TOKEN, PASSWORD } from '../helpers/api.js';
 import { ENGINES } from '../helpers/engines.js';
+import { multipart } from '../helpers/multipart.js';
 
 /**
  * Every route × the five roles, no credentials, and an admin of another organisation. A route added
@@ -22,10 +24,29 @@ const publicRoute = (ok: number) => Object.fromEntries(WHO.map((w) => [w, ok])) 
 
 interface Case {
   route: string;
-  path: string | ((f: ApiFixture) => Promise<string>);
+  /** A fixed path, or one made for each call (given the organisation's admin session). */
+  path: string | ((f: ApiFixture, admin: Credentials) => Promise<string>);
   body?: (who: Who, f: ApiFixture) => unknown;
+  headers?: Record<string, string>;
   expected: Record<Who, number>;
 }
+
+const upload = multipart({
+  name: 'tickets.csv',
+  content: 'id,created_at,status\nU1,2026-03-09T09:00:00Z,open\n',
+});
+const POLICY = {
+  id: 'standard',
+  name: 'Standard',
+  position: 1,
+  targets: [{ priority: 'normal' as const, metric: 'first_reply' as const, targetSeconds: 3600 }],
+};
+const SCHEDULE = {
+  id: 'office',
+  name: 'Office',
+  timeZone: 'UTC',
+  intervals: [{ weekday: 1, start: '09:00', end: '17:00' }],
+};
 
 let serial = 0;
 const CASES: Case[] = [
@@ -132,6 +153,32 @@ const CASES: Case[] = [
     path: '/api/v1/kpis/ticket_volume/values?from=2026-03-01&to=2026-03-31',
     expected: everyone(200),
   },
+  // Drill-down and exports (issue 7): everyone, scoped (team leads their teams, agents their own rows).
+  {
+    route: 'GET /api/v1/kpis/:id/rows',
+    path: '/api/v1/kpis/ticket_volume/rows?from=2026-03-01&to=2026-03-31&bucket=2026-03-01',
+    expected: everyone(200),
+  },
+  {
+    route: 'GET /api/v1/kpis/:id/rows.csv',
+    path: '/api/v1/kpis/ticket_volume/rows.csv?from=2026-03-01&to=2026-03-31&bucket=2026-03-01',
+    expected: everyone(200),
+  },
+  {
+    route: 'GET /api/v1/kpis/:id/rows.xlsx',
+    path: '/api/v1/kpis/ticket_volume/rows.xlsx?from=2026-03-01&to=2026-03-31&bucket=2026-03-01',
+    expected: everyone(200),
+  },
+  {
+    route: 'GET /api/v1/exports/tickets.csv',
+    path: '/api/v1/exports/tickets.csv?from=2026-03-01&to=2026-03-31',
+    expected: everyone(200),
+  },
+  {
+    route: 'GET /api/v1/exports/tickets.xlsx',
+    path: '/api/v1/exports/tickets.xlsx?from=2026-03-01&to=2026-03-31',
+    expected: everyone(200),
+  },
   { route: 'GET /api/v1/audit', path: '/api/v1/audit', expected: allow(['admin'], 200, 200) },
   {
     route: 'POST /api/v1/local/cli',
@@ -177,6 +224,71 @@ const CASES: Case[] = [
       `/api/v1/ingest-secrets/${(await createIngestSecret(f.store.db, f.orgA.id, 'target')).record.id}`,
     expected: allow(['admin'], 204, 404),
   },
+  { route: 'GET /api/v1/desks', path: '/api/v1/desks', expected: everyone(200) },
+  { route: 'GET /api/v1/teams', path: '/api/v1/teams', expected: everyone(200) },
+  { route: 'GET /api/v1/agents', path: '/api/v1/agents', expected: everyone(200) },
+  { route: 'GET /api/v1/sla-policies', path: '/api/v1/sla-policies', expected: everyone(200) },
+  {
+    route: 'PUT /api/v1/sla-policies/:id',
+    path: '/api/v1/sla-policies/standard',
+    body: () => POLICY,
+    expected: allow(['admin'], 200, 200),
+  },
+  {
+    route: 'DELETE /api/v1/sla-policies/:id',
+    path: async (f) => {
+      await saveSlaPolicy(f.store.db, f.orgA.id, { ...POLICY, id: 'doomed' });
+      return '/api/v1/sla-policies/doomed';
+    },
+    expected: allow(['admin'], 200, 404),
+  },
+  { route: 'GET /api/v1/schedules', path: '/api/v1/schedules', expected: everyone(200) },
+  {
+    route: 'PUT /api/v1/schedules/:id',
+    path: '/api/v1/schedules/office',
+    body: () => SCHEDULE,
+    expected: allow(['admin'], 200, 200),
+  },
+  {
+    route: 'DELETE /api/v1/schedules/:id',
+    path: async (f) => {
+      await saveSchedule(f.store.db, f.orgA.id, { ...SCHEDULE, id: 'doomed' });
+      return '/api/v1/schedules/doomed';
+    },
+    expected: allow(['admin'], 200, 404),
+  },
+  {
+    route: 'GET /api/v1/measurements',
+    path: '/api/v1/measurements',
+    expected: allow(['admin', 'manager', 'team_lead', 'viewer'], 200, 200),
+  },
+  {
+    route: 'POST /api/v1/measurements',
+    path: '/api/v1/measurements',
+    body: () => ({ kpi: 'sla_reviews', period_end: '2026-03-31', value: 2, team: 'Alpha' }),
+    // Another organisation has no team Alpha.
+    expected: allow(['admin', 'manager', 'team_lead'], 201, 400),
+  },
+  {
+    route: 'POST /api/v1/imports',
+    path: '/api/v1/imports',
+    body: () => upload.body,
+    headers: upload.headers,
+    expected: allow(['admin', 'manager'], 202, 202),
+  },
+  {
+    route: 'GET /api/v1/imports/jobs/:id',
+    path: async (f, admin) =>
+      `/api/v1/imports/jobs/${(await f.request(admin, 'POST', '/api/v1/imports', upload.body, upload.headers)).json().id}`,
+    expected: allow(['admin', 'manager'], 200, 404),
+  },
+  { route: 'GET /api/v1/imports', path: '/api/v1/imports', expected: allow(['admin', 'manager'], 200, 200) },
+  {
+    route: 'GET /api/v1/imports/:id',
+    // Import ids are per organisation: the other one has made a single import by now.
+    path: '/api/v1/imports/2',
+    expected: allow(['admin', 'manager'], 200, 404),
+  },
   // Last: it ends the session the other rows use.
   { route: 'POST /api/v1/auth/logout', path: '/api/v1/auth/logout', expected: everyone(204) },
 ];
@@ -213,8 +325,8 @@ describe.each(ENGINES)('role × endpoint on %s', (engine) => {
     for (const c of CASES) {
       const method = c.route.split(' ')[0]!;
       for (const who of WHO) {
-        const path = typeof c.path === 'string' ? c.path : await c.path(f);
-        const res = await f.request(credentials.get(who), method, path, c.body?.(who, f));
+        const path = typeof c.path === 'string' ? c.path : await c.path(f, credentials.get('admin')!);
+        const res = await f.request(credentials.get(who), method, path, c.body?.(who, f), c.headers);
         if (res.statusCode !== c.expected[who]) {
           failures.push(
             `${c.route} as ${who}: ${res.statusCode} (expected ${c.expected[who]}) ${res.body.slice(0, 160)}`,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { IANAZone } from 'luxon';
+import type { SerialQueue } from '../../jobs/serial-queue.js';
 import type { CliRunner } from '../../server/app.js';
 import { ServerStartError, startServer } from '../../server/start-server.js';
 import { resolveDatabaseTarget, type Store } from '../../storage/database.js';
@@ -19,7 +20,7 @@ interface StartCliOptions {
 export function registerStartCommand(
   program: Command,
   globals: () => GlobalOptions,
-  runCliFor: (store: Store) => CliRunner,
+  runCliFor: (store: Store, writes: SerialQueue) => CliRunner,
 ): void {
   program
     .command('start')

@@ -124,7 +124,7 @@ export const organizationRoutes: FastifyPluginAsyncZod = async (app) => {
       }
       for (const schedule of s.schedules) await saveSchedule(db, p.org.id, schedule);
       for (const policy of s.slaPolicies) await saveSlaPolicy(db, p.org.id, policy);
-      const derived = await deriveTickets(ctx.store, p.org, { kind: 'all' });
+      const derived = await ctx.writes.run(() => deriveTickets(ctx.store, p.org, { kind: 'all' }));
       await auditChange(request, {
         action: 'settings_updated',
         targetType: 'settings',
