@@ -20,6 +20,7 @@ import { authenticate, authorize, CSRF_HEADER, SESSION_COOKIE } from './authenti
 import { HttpError } from './http-errors.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
+import { goalRoutes } from './routes/goals.js';
 import { healthRoutes } from './routes/health.js';
 import { importRoutes } from './routes/imports.js';
 import { kpiRoutes } from './routes/kpis.js';
@@ -28,6 +29,7 @@ import { localCliRoutes } from './routes/local-cli.js';
 import { measurementRoutes } from './routes/measurements.js';
 import { organizationRoutes } from './routes/organization.js';
 import { organizationStructureRoutes } from './routes/organization-structure.js';
+import { scorecardRoutes } from './routes/scorecards.js';
 import { slaAndScheduleRoutes } from './routes/sla-and-schedules.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
@@ -248,6 +250,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(slaAndScheduleRoutes);
       await v1.register(measurementRoutes);
       await v1.register(importRoutes);
+      await v1.register(goalRoutes);
+      await v1.register(scorecardRoutes);
       await v1.register(liveEventRoutes);
       await v1.register(localCliRoutes);
     },

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setGoal } from '../../src/jobs/set-goal.js';
 import { createApiToken, createUser, type Role } from '../../src/storage/accounts.js';
 import { createIngestSecret, storeBatch } from '../../src/storage/ingest-batches.js';
 import { saveSchedule, saveSlaPolicy } from '../../src/storage/settings-repository.js';
@@ -289,9 +290,102 @@ const CASES: Case[] = [
     path: '/api/v1/imports/2',
     expected: allow(['admin', 'manager'], 200, 404),
   },
+  { route: 'GET /api/v1/goals', path: '/api/v1/goals', expected: everyone(200) },
+  {
+    route: 'GET /api/v1/goals/:id',
+    path: async (f) => `/api/v1/goals/${await alphaGoal(f)}`,
+    // The agent (ana) is in team Alpha but does not see team goals; another organisation does not either.
+    expected: { ...allow(['admin', 'manager', 'team_lead', 'viewer'], 200, 404), agent: 404 },
+  },
+  {
+    route: 'POST /api/v1/goals/check',
+    path: '/api/v1/goals/check',
+    body: () => GOAL,
+    // Another organisation has no team Alpha.
+    expected: allow(['admin', 'manager', 'team_lead'], 200, 400),
+  },
+  {
+    route: 'POST /api/v1/goals',
+    path: '/api/v1/goals',
+    body: () => ({ ...GOAL, force: true }),
+    expected: allow(['admin', 'manager', 'team_lead'], 201, 400),
+  },
+  {
+    route: 'POST /api/v1/goals/:id/actions',
+    path: async (f) => `/api/v1/goals/${await alphaGoal(f)}/actions`,
+    body: () => ({ title: 'Review macros', owner: 'Lee', due: '2026-04-15' }),
+    expected: allow(['admin', 'manager', 'team_lead'], 201, 404),
+  },
+  {
+    route: 'PATCH /api/v1/goals/:id/actions/:seq',
+    path: async (f) => `/api/v1/goals/${await alphaGoal(f)}/actions/1`,
+    body: () => ({ status: 'done' }),
+    expected: allow(['admin', 'manager', 'team_lead'], 204, 404),
+  },
+  {
+    route: 'POST /api/v1/goals/evaluate',
+    path: '/api/v1/goals/evaluate',
+    expected: allow(['admin', 'manager'], 200, 200),
+  },
+  {
+    route: 'GET /api/v1/scorecards',
+    path: '/api/v1/scorecards?scope=team&id=Alpha&from=2026-03-01&to=2026-03-31',
+    expected: allow(['admin', 'manager', 'team_lead', 'viewer'], 200, 400),
+  },
+  {
+    route: 'GET /api/v1/scorecards/compare',
+    path: '/api/v1/scorecards/compare?kind=desk&from=2026-03-01&to=2026-03-31',
+    expected: allow(['admin', 'manager', 'viewer'], 200, 200),
+  },
+  {
+    route: 'GET /api/v1/counterweights',
+    path: '/api/v1/counterweights?last_day=2026-03-31',
+    expected: allow(['admin', 'manager', 'team_lead', 'viewer'], 200, 200),
+  },
+  {
+    route: 'GET /api/v1/coaching',
+    path: '/api/v1/coaching?agent=ana&from=2026-03-01&to=2026-03-31',
+    expected: everyone(200, 400),
+  },
+  { route: 'GET /api/v1/scoring-settings', path: '/api/v1/scoring-settings', expected: everyone(200) },
+  {
+    route: 'PUT /api/v1/scoring-settings',
+    path: '/api/v1/scoring-settings',
+    body: () => ({ goalThresholds: { onTrack: -10, atRisk: -25 } }),
+    expected: allow(['admin'], 200, 200),
+  },
   // Last: it ends the session the other rows use.
   { route: 'POST /api/v1/auth/logout', path: '/api/v1/auth/logout', expected: everyone(204) },
 ];
+
+const GOAL = {
+  kpi: 'ticket_volume',
+  scope: { kind: 'team', id: 'Alpha' },
+  target: { kind: 'absolute', value: 10 },
+  start: '2026-03-01',
+  deadline: '2026-06-30',
+  owner: { name: 'Lee', role: 'team_lead' },
+};
+
+/** A goal for team Alpha with one action item; its id. */
+async function alphaGoal(f: ApiFixture): Promise<number> {
+  const result = await setGoal(
+    f.store,
+    f.orgA,
+    {
+      kpi: 'ticket_volume',
+      scope: { kind: 'team', idOrName: 'Alpha' },
+      target: { kind: 'absolute', value: 10 },
+      start: '2026-03-01',
+      deadline: '2026-06-30',
+      owner: { name: 'Lee', role: 'team_lead' },
+      actions: [{ title: 'Coach', owner: 'Lee', due: '2026-04-01' }],
+    },
+    new Date(),
+    { force: true },
+  );
+  return result.goal!.id;
+}
 
 async function target(f: ApiFixture) {
   return createUser(f.store.db, f.orgA.id, {
