@@ -154,32 +154,7 @@ const CASES: Case[] = [
     path: '/api/v1/kpis/ticket_volume/values?from=2026-03-01&to=2026-03-31',
     expected: everyone(200),
   },
-  // Drill-down and exports (issue 7): everyone, scoped (team leads their teams, agents their own rows).
-  {
-    route: 'GET /api/v1/kpis/:id/rows',
-    path: '/api/v1/kpis/ticket_volume/rows?from=2026-03-01&to=2026-03-31&bucket=2026-03-01',
-    expected: everyone(200),
-  },
-  {
-    route: 'GET /api/v1/kpis/:id/rows.csv',
-    path: '/api/v1/kpis/ticket_volume/rows.csv?from=2026-03-01&to=2026-03-31&bucket=2026-03-01',
-    expected: everyone(200),
-  },
-  {
-    route: 'GET /api/v1/kpis/:id/rows.xlsx',
-    path: '/api/v1/kpis/ticket_volume/rows.xlsx?from=2026-03-01&to=2026-03-31&bucket=2026-03-01',
-    expected: everyone(200),
-  },
-  {
-    route: 'GET /api/v1/exports/tickets.csv',
-    path: '/api/v1/exports/tickets.csv?from=2026-03-01&to=2026-03-31',
-    expected: everyone(200),
-  },
-  {
-    route: 'GET /api/v1/exports/tickets.xlsx',
-    path: '/api/v1/exports/tickets.xlsx?from=2026-03-01&to=2026-03-31',
-    expected: everyone(200),
-  },
+
   { route: 'GET /api/v1/audit', path: '/api/v1/audit', expected: allow(['admin'], 200, 200) },
   {
     route: 'POST /api/v1/local/cli',
