@@ -298,6 +298,11 @@ const CASES: Case[] = [
     expected: allow(['admin', 'manager', 'team_lead'], 204, 404),
   },
   {
+    route: 'GET /api/v1/goals/:id/feasibility',
+    path: async (f) => `/api/v1/goals/${await alphaGoal(f)}/feasibility`,
+    expected: { ...allow(['admin', 'manager', 'team_lead', 'viewer'], 200, 404), agent: 404 },
+  },
+  {
     route: 'POST /api/v1/goals/evaluate',
     path: '/api/v1/goals/evaluate',
     expected: allow(['admin', 'manager'], 200, 200),

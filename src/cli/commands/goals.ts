@@ -11,7 +11,9 @@ import {
 } from '../../engine/goals.js';
 import type { SmartCheck } from '../../engine/smart.js';
 import { evaluateGoals, type GoalReport } from '../../jobs/evaluate-goals.js';
+import { goalFeasibility } from '../../jobs/goal-feasibility.js';
 import { setGoal } from '../../jobs/set-goal.js';
+import { VolumeForecastError } from '../../jobs/volume-forecast.js';
 import {
   addAction,
   GoalError,
@@ -300,6 +302,89 @@ export function registerGoalCommands(program: Command, globals: () => GlobalOpti
         else printTable(goalRows(reports));
       });
     });
+
+  goal
+    .command('feasibility')
+    .description(
+      'can the forecast volume be served at an SLA or response-time goal? (Erlang C on the hourly forecast)',
+    )
+    .argument('<id>', 'goal number')
+    .option('--agents <n>', 'agents answering per interval (after shrinkage): judge this headcount')
+    .option('--aht <seconds>', "handle time per contact (default: the scope's aht over the last 28 days)")
+    .option(
+      '--answer-seconds <s>',
+      'SLA goals: the answer time (default: the first-reply target of the first policy)',
+    )
+    .option('--shrinkage <share>', 'share of paid time not answering, 0 to 0.95')
+    .option('--max-occupancy <share>', 'highest occupancy, 0.05 to 1')
+    .option('--horizon <days>', 'days of hourly forecast, 1 to 14', '14')
+    .option('--org <slug>', 'organisation (default: the only one)')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        id: string,
+        opts: {
+          agents?: string;
+          aht?: string;
+          answerSeconds?: string;
+          shrinkage?: string;
+          maxOccupancy?: string;
+          horizon: string;
+          org?: string;
+          json?: boolean;
+        },
+      ) => {
+        const goalId = goalNumber(id);
+        const num = (v: string | undefined, what: string, min: number, max: number) => {
+          if (v === undefined) return undefined;
+          const n = Number(v);
+          if (v.trim() === '' || !(n >= min && n <= max))
+            throw new CliError(`${what} must be a number from ${min} to ${max}`, 2);
+          return n;
+        };
+        const options = {
+          agents: num(opts.agents, '--agents', 1, 100_000),
+          ahtSeconds: num(opts.aht, '--aht', 1, 86_400),
+          answerSeconds: num(opts.answerSeconds, '--answer-seconds', 1, 30 * 86_400),
+          shrinkage: num(opts.shrinkage, '--shrinkage', 0, 0.95),
+          maxOccupancy: num(opts.maxOccupancy, '--max-occupancy', 0.05, 1),
+          horizonDays: num(opts.horizon, '--horizon', 1, 14),
+        };
+        if (options.agents !== undefined && !Number.isInteger(options.agents))
+          throw new CliError('--agents must be whole', 2);
+        await withStore(globals(), async (store) => {
+          const org = await organizationFor(store, opts.org);
+          try {
+            const result = await goalFeasibility(store, org, goalId, options, new Date());
+            if (opts.json) {
+              printJson(result);
+              return;
+            }
+            if (!result.applicable) {
+              out(`goal #${goalId}: ${result.reason}\n`);
+              return;
+            }
+            const a = result.assumptions!;
+            out(
+              `goal #${goalId} ${result.goal.name}: ${a.target_source}; AHT ${a.aht_seconds} s (${a.aht_source}); ` +
+                `${result.forecast_volume} contacts forecast over ${a.horizon_days} days\n` +
+                `at most ${result.max_agents_needed} agents (${result.max_staff_needed} staff with shrinkage) needed in one hour\n`,
+            );
+            const f = result.feasibility;
+            if (f) {
+              out(
+                `${a.agents} agents: ${f.feasible ? 'enough' : `short in ${f.short} of ${f.intervals} hours`}; expected service level ` +
+                  `${f.serviceLevel === null ? '-' : `${(f.serviceLevel * 100).toFixed(1)} %`}${f.worstInterval ? `, worst at ${f.worstInterval}` : ''}\n`,
+              );
+            }
+          } catch (error) {
+            if (error instanceof GoalError || error instanceof VolumeForecastError)
+              throw new CliError(error.message);
+            throw error;
+          }
+        });
+      },
+    );
 
   goal
     .command('action')

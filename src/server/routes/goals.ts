@@ -2,7 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ACTION_STATUSES, CADENCES, GOAL_SCOPES, OWNER_ROLES, TARGET_KINDS } from '../../engine/goals.js';
 import { evaluateGoals, type GoalReport } from '../../jobs/evaluate-goals.js';
+import { goalFeasibility } from '../../jobs/goal-feasibility.js';
 import { setGoal } from '../../jobs/set-goal.js';
+import { VolumeForecastError } from '../../jobs/volume-forecast.js';
 import {
   addAction,
   GoalError,
@@ -288,6 +290,57 @@ export const goalRoutes: FastifyPluginAsyncZod = async (app) => {
         detail: { seq: request.params.seq, status: request.body.status },
       });
       return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/goals/:id/feasibility',
+    {
+      config: { access: roles(EVERYONE) },
+      schema: {
+        tags: ['goals'],
+        summary:
+          'Whether the forecast volume can be served at an SLA or response-time goal, and how many agents it takes',
+        params: z.strictObject({ id: z.coerce.number().int().positive() }),
+        querystring: z.strictObject({
+          agents: z.coerce.number().int().min(1).max(100_000).optional(),
+          aht: z.coerce.number().min(1).max(86_400).optional(),
+          answer_seconds: z.coerce
+            .number()
+            .min(1)
+            .max(30 * 86_400)
+            .optional(),
+          shrinkage: z.coerce.number().min(0).max(0.95).optional(),
+          max_occupancy: z.coerce.number().min(0.05).max(1).optional(),
+          horizon_days: z.coerce.number().int().min(1).max(14).optional(),
+        }),
+        response: { 200: z.looseObject({ applicable: z.boolean(), reason: z.string() }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const p = userPrincipal(request);
+      const goal = await visibleGoal(request, request.params.id);
+      const q = request.query;
+      try {
+        const result = await goalFeasibility(
+          ctx.store,
+          p.org,
+          goal.id,
+          {
+            agents: q.agents,
+            ahtSeconds: q.aht,
+            answerSeconds: q.answer_seconds,
+            shrinkage: q.shrinkage,
+            maxOccupancy: q.max_occupancy,
+            horizonDays: q.horizon_days,
+          },
+          ctx.now(),
+        );
+        return { ...result };
+      } catch (error) {
+        if (error instanceof VolumeForecastError) throw badRequest('querystring', error.message);
+        throw error;
+      }
     },
   );
 
