@@ -47,7 +47,6 @@ export interface GoalFeasibility {
   feasibility: ForecastStaffing['feasibility'];
 }
 
-
 /**
  * Whether the forecast volume can be served at a goal's target: an SLA goal of X % is "X % of contacts
  * answered within the first-reply target"; a response-time goal of T seconds is "half the contacts
