@@ -1,30 +1,11 @@
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/storage/accounts.js';
 import { openStore } from '../../src/storage/database.js';
+import { cli } from '../helpers/cli.js';
 import { scratchDir } from '../helpers/files.js';
 
 const files = scratchDir();
 afterAll(() => files.cleanup());
-
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    err += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await runCli(args), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 describe('deskscore users', () => {
   it('adds users with one-time passwords, lists them and resets a password', async () => {
