@@ -5,6 +5,7 @@ import type { Store } from '../storage/database.js';
 import { registerCoachingCommand } from './commands/coaching.js';
 import { registerCounterweightsCommand } from './commands/counterweights.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerExportCommands } from './commands/export.js';
 import { registerForecastCommands } from './commands/forecast.js';
 import { registerGoalCommands } from './commands/goals.js';
 import { registerImportCommand } from './commands/import.js';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerImportCommand(program, globals);
   registerMigrateCommand(program, globals);
   registerKpiCommand(program, globals);
+  registerExportCommands(program, globals);
   registerSettingsCommands(program, globals);
   registerDemoCommand(program, globals);
   registerGoalCommands(program, globals);

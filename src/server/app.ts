@@ -20,6 +20,7 @@ import { authenticate, authorize, CSRF_HEADER, SESSION_COOKIE } from './authenti
 import { HttpError } from './http-errors.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
+import { drilldownRoutes } from './routes/drilldown.js';
 import { goalRoutes } from './routes/goals.js';
 import { healthRoutes } from './routes/health.js';
 import { importRoutes } from './routes/imports.js';
@@ -245,6 +246,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(userRoutes);
       await v1.register(tokenRoutes);
       await v1.register(kpiRoutes);
+      await v1.register(drilldownRoutes);
       await v1.register(auditRoutes);
       await v1.register(organizationStructureRoutes);
       await v1.register(slaAndScheduleRoutes);

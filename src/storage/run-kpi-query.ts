@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely';
 import {
   assembleRows,
   type Cell,
@@ -30,7 +29,7 @@ import {
   type QueryContext,
   ratioSides,
 } from '../engine/compile-kpi.js';
-import type { Dimension, KpiDefinition } from '../engine/kpi-definition.js';
+import type { KpiDefinition } from '../engine/kpi-definition.js';
 import {
   checkQueryAgainst,
   type KpiQuery,
@@ -41,26 +40,10 @@ import {
 import { type Bucket, bucketsOf, rangeUtc, shiftPeriods } from '../engine/periods.js';
 import { leastSquaresSlope, quantileRanks } from '../engine/statistics.js';
 import type { Store } from './database.js';
+import { applyRestriction, KpiScopeError, type Restriction, resolveWhere } from './kpi-filters.js';
 import type { Organization } from './organizations.js';
-import type { Database } from './schema.js';
 
-const NAMED: Partial<Record<Dimension, 'desks' | 'teams' | 'agents'>> = {
-  desk: 'desks',
-  team: 'teams',
-  agent: 'agents',
-};
 const TREND_PERIODS = 8;
-
-async function dimensionNames(
-  db: Kysely<Database>,
-  orgId: number,
-  dim: Dimension,
-): Promise<Map<string, string>> {
-  const table = NAMED[dim];
-  if (!table) return new Map();
-  const rows = await db.selectFrom(table).select(['id', 'name']).where('org_id', '=', orgId).execute();
-  return new Map(rows.map((r) => [r.id, r.name]));
-}
 
 export function parseKpiQuery(input: KpiQueryInput): KpiQuery {
   const parsed = kpiQuerySchema.safeParse(input);
@@ -84,26 +67,7 @@ function mapRows<R extends { bucket: string; grp: string | null }>(
   return out;
 }
 
-/** The caller may only see these ids of a dimension (e.g. a team lead's teams); anything else is refused. */
-export class KpiScopeError extends KpiQueryError {}
-
-function restrictWhere(
-  def: KpiDefinition,
-  where: Partial<Record<Dimension, string[]>>,
-  restrict: Partial<Record<Dimension, readonly string[]>>,
-  names: ReadonlyMap<Dimension, ReadonlyMap<string, string>>,
-): void {
-  for (const [d, allowed] of Object.entries(restrict) as Array<[Dimension, readonly string[]]>) {
-    if (!def.dimensions.includes(d)) throw new KpiScopeError(`${def.id} cannot be limited to your ${d}`);
-    const asked = where[d];
-    const outside = asked?.find((id) => !allowed.includes(id));
-    if (outside !== undefined) {
-      throw new KpiScopeError(`${d} "${names.get(d)?.get(outside) ?? outside}" is outside what you may see`);
-    }
-    where[d] = asked ?? [...allowed];
-    if (where[d].length === 0) throw new KpiScopeError(`no ${d} is in what you may see`);
-  }
-}
+export { KpiScopeError };
 
 /** Runs one KPI query on the store: the query contract's rows, identical on every engine. */
 export async function runKpiQuery(
@@ -112,7 +76,7 @@ export async function runKpiQuery(
   registry: ReadonlyMap<string, KpiDefinition>,
   input: KpiQueryInput,
   now: Date = new Date(),
-  restrict: Partial<Record<Dimension, readonly string[]>> = {},
+  restrict: Restriction = {},
 ): Promise<KpiRow[]> {
   const q = parseKpiQuery(input);
   const def = registry.get(q.kpi);
@@ -125,18 +89,9 @@ export async function runKpiQuery(
     throw new KpiQueryError((error as Error).message);
   }
 
-  const names = new Map<Dimension, Map<string, string>>();
-  const named = [...(q.by ? [q.by] : []), ...(Object.keys(q.where) as Dimension[])];
-  for (const d of new Set([...named, ...(Object.keys(restrict) as Dimension[])])) {
-    names.set(d, await dimensionNames(store.db, org.id, d));
-  }
   // --where takes display names (or ids); SQL compares ids.
-  const where: Partial<Record<Dimension, string[]>> = {};
-  for (const [d, values] of Object.entries(q.where) as Array<[Dimension, string[]]>) {
-    const byName = new Map([...(names.get(d) ?? new Map<string, string>())].map(([id, name]) => [name, id]));
-    where[d] = values.map((v) => byName.get(v) ?? v);
-  }
-  restrictWhere(def, where, restrict, names);
+  const { where, names } = await resolveWhere(store, org.id, q.where, restrict, q.by ? [q.by] : []);
+  applyRestriction(def.id, def.dimensions, where, restrict, names);
   const range = rangeUtc(q.from, q.to, org.time_zone);
   const ctx: QueryContext = {
     orgId: org.id,

@@ -334,6 +334,32 @@ const CASES: Case[] = [
     body: () => ({ goalThresholds: { onTrack: -10, atRisk: -25 } }),
     expected: allow(['admin'], 200, 200),
   },
+  // Drill-down and exports (issue 7): everyone, scoped (team leads their teams, agents their own rows).
+  {
+    route: 'GET /api/v1/kpis/:id/rows',
+    path: '/api/v1/kpis/ticket_volume/rows?from=2026-03-01&to=2026-03-31&bucket=2026-03-01',
+    expected: everyone(200),
+  },
+  {
+    route: 'GET /api/v1/kpis/:id/rows.csv',
+    path: '/api/v1/kpis/ticket_volume/rows.csv?from=2026-03-01&to=2026-03-31&bucket=2026-03-01',
+    expected: everyone(200),
+  },
+  {
+    route: 'GET /api/v1/kpis/:id/rows.xlsx',
+    path: '/api/v1/kpis/ticket_volume/rows.xlsx?from=2026-03-01&to=2026-03-31&bucket=2026-03-01',
+    expected: everyone(200),
+  },
+  {
+    route: 'GET /api/v1/exports/tickets.csv',
+    path: '/api/v1/exports/tickets.csv?from=2026-03-01&to=2026-03-31',
+    expected: everyone(200),
+  },
+  {
+    route: 'GET /api/v1/exports/tickets.xlsx',
+    path: '/api/v1/exports/tickets.xlsx?from=2026-03-01&to=2026-03-31',
+    expected: everyone(200),
+  },
   // Last: it ends the session the other rows use.
   { route: 'POST /api/v1/auth/logout', path: '/api/v1/auth/logout', expected: everyone(204) },
 ];
