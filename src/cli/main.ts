@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import type { SerialQueue } from '../jobs/serial-queue.js';
 import type { CliRunner } from '../server/app.js';
 import type { Store } from '../storage/database.js';
+import { registerAlertsCommands } from './commands/alerts.js';
 import { registerCoachingCommand } from './commands/coaching.js';
 import { registerCounterweightsCommand } from './commands/counterweights.js';
 import { registerDemoCommand } from './commands/demo.js';
@@ -12,6 +13,7 @@ import { registerImportCommand } from './commands/import.js';
 import { registerKpiCommand } from './commands/kpi.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerOrgCommands } from './commands/org.js';
+import { registerReportCommands } from './commands/report.js';
 import { registerScorecardCommand } from './commands/scorecard.js';
 import { registerScoringSettingsCommands } from './commands/scoring-settings.js';
 import { registerSecurityCommands } from './commands/security.js';
@@ -55,6 +57,8 @@ export function buildProgram(): Command {
   registerStartCommand(program, globals, cliRunnerFor);
   registerUsersCommands(program, globals);
   registerSecurityCommands(program, globals);
+  registerAlertsCommands(program, globals);
+  registerReportCommands(program, globals);
   // Subcommands inherit the exit override so usage errors reach the handler below.
   const override = (cmd: Command) => {
     cmd.exitOverride();

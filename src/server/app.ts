@@ -18,6 +18,7 @@ import type { Store } from '../storage/database.js';
 import { type Access, type Principal, PUBLIC } from './access.js';
 import { authenticate, authorize, CSRF_HEADER, SESSION_COOKIE } from './authenticate.js';
 import { HttpError } from './http-errors.js';
+import { alertRoutes } from './routes/alerts.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { drilldownRoutes } from './routes/drilldown.js';
@@ -30,6 +31,7 @@ import { localCliRoutes } from './routes/local-cli.js';
 import { measurementRoutes } from './routes/measurements.js';
 import { organizationRoutes } from './routes/organization.js';
 import { organizationStructureRoutes } from './routes/organization-structure.js';
+import { reportRoutes } from './routes/reports.js';
 import { scorecardRoutes } from './routes/scorecards.js';
 import { slaAndScheduleRoutes } from './routes/sla-and-schedules.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -256,6 +258,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(scorecardRoutes);
       await v1.register(liveEventRoutes);
       await v1.register(localCliRoutes);
+      await v1.register(alertRoutes);
+      await v1.register(reportRoutes);
     },
     { prefix: API_PREFIX },
   );

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
 import { CATALOGUE } from '../catalogue/index.js';
 import { DEMO_TIME_ZONE } from '../demo/index.js';
+import { AlertScheduler } from '../jobs/alerts/scheduler.js';
 import { createDemoLogins, ensureAdmins, type Login } from '../jobs/bootstrap-accounts.js';
 import { loadDemo } from '../jobs/load-demo.js';
 import { recordSecurityChecks } from '../jobs/security-checks.js';
@@ -98,6 +99,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   options.announce(`deskscore listening on ${url} (API ${url}/api/v1, documentation ${url}/api/docs)\n`);
 
   let securityTimer: NodeJS.Timeout | undefined;
+  // Alert rules, report schedules and deliveries (issue 10), once start-up work is done.
+  const alerts = new AlertScheduler({ store, log: app.log });
   const checkSecurity = async () => {
     for (const org of await listOrganizations(store.db)) await recordSecurityChecks(store, org);
   };
@@ -129,6 +132,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       checkSecurity().catch((error: Error) => app.log.error({ err: error }, 'security checks failed'));
     }, SECURITY_CHECK_EVERY_MS);
     securityTimer.unref();
+    alerts.start();
     pending = undefined;
     options.announce(`ready: ${url}\n`);
   };
@@ -146,6 +150,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     close: () => {
       closing ??= (async () => {
         clearInterval(securityTimer);
+        await alerts.stop();
         await app.close();
         await ready.catch(() => undefined);
         await store.close();

@@ -549,6 +549,111 @@ export interface IngestSecretsTable {
   revoked_at: Date | null;
 }
 
+/** Where alert notices and reports go (issue 10). `config` is JSON without secrets. */
+export interface AlertChannelsTable {
+  org_id: number;
+  id: number;
+  name: string;
+  /** 'email' | 'webhook'. */
+  kind: string;
+  config: string;
+  /** JSON: environment references or ciphertexts (never a secret in clear). */
+  secrets: string;
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface AlertRulesTable {
+  org_id: number;
+  id: number;
+  name: string;
+  /** 'kpi_threshold' | 'goal_status' | 'sla_risk' | 'counterweight' | 'volume_spike'. */
+  kind: string;
+  scope_kind: string;
+  scope_id: string | null;
+  params: string;
+  /** JSON array of channel ids. */
+  channel_ids: string;
+  interval_minutes: number;
+  /** 'HH:MM' in the organisation's zone; both or neither. */
+  quiet_start: string | null;
+  quiet_end: string | null;
+  enabled: boolean;
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** One row per rule and evaluation period: the guard that evaluates a rule at most once a period. */
+export interface AlertEvaluationsTable {
+  org_id: number;
+  rule_id: number;
+  period_key: string;
+  evaluated_at: Date;
+  outcome: string | null;
+}
+
+/** A condition of a rule that fired, open ('firing') until it clears ('resolved'). */
+export interface AlertEventsTable {
+  org_id: number;
+  id: number;
+  rule_id: number;
+  subject_key: string;
+  subject: string;
+  state: string;
+  fired_at: Date;
+  last_seen_at: Date;
+  resolved_at: Date | null;
+  detail: string;
+}
+
+/** The delivery log: every notice, test and report sent (or being retried) to a channel. */
+export interface AlertDeliveriesTable {
+  org_id: number;
+  id: string;
+  channel_id: number;
+  rule_id: number | null;
+  /** JSON array of alert event ids the notice is about. */
+  event_ids: string;
+  report_id: string | null;
+  /** 'firing' | 'resolved' | 'test' | 'report'. */
+  kind: string;
+  title: string;
+  payload: string;
+  /** 'held' (quiet hours) | 'pending' | 'sending' | 'sent' | 'failed' | 'suppressed'. */
+  status: string;
+  attempts: number;
+  next_attempt_at: Date | null;
+  last_error: string | null;
+  response: string | null;
+  created_at: Date;
+  sent_at: Date | null;
+}
+
+export interface ReportSchedulesTable {
+  org_id: number;
+  id: number;
+  name: string;
+  /** 'weekly' | 'kra_review' | 'agent_weekly'. */
+  report: string;
+  scope_kind: string;
+  scope_id: string | null;
+  channel_ids: string;
+  /** JSON array of 'pdf' | 'csv' | 'xlsx'. */
+  formats: string;
+  /** ISO weekday 1–7 (weekly reports). */
+  weekday: number | null;
+  /** 1–28 (monthly reports). */
+  day_of_month: number | null;
+  at_time: string;
+  grace_minutes: number;
+  enabled: boolean;
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
 export interface Database {
   ingest_batches: IngestBatchesTable;
   ingest_secrets: IngestSecretsTable;
@@ -592,4 +697,10 @@ export interface Database {
   goal_actions: GoalActionsTable;
   goal_status_changes: GoalStatusChangesTable;
   scoring_settings: ScoringSettingsTable;
+  alert_channels: AlertChannelsTable;
+  alert_rules: AlertRulesTable;
+  alert_evaluations: AlertEvaluationsTable;
+  alert_events: AlertEventsTable;
+  alert_deliveries: AlertDeliveriesTable;
+  report_schedules: ReportSchedulesTable;
 }

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setGoal } from '../../src/jobs/set-goal.js';
 import { createApiToken, createUser, type Role } from '../../src/storage/accounts.js';
+import { insertChannel, insertRule } from '../../src/storage/alerts-repository.js';
 import { createIngestSecret, storeBatch } from '../../src/storage/ingest-batches.js';
+import { claimScheduledReport, insertSchedule } from '../../src/storage/report-schedules-repository.js';
 import { saveSchedule, saveSlaPolicy } from '../../src/storage/settings-repository.js';
 import { type ApiFixture, apiFixture, type Credentials, LOCAL_TOKEN, PASSWORD } from '../helpers/api.js';
 import { ENGINES } from '../helpers/engines.js';
@@ -154,7 +156,32 @@ const CASES: Case[] = [
     path: '/api/v1/kpis/ticket_volume/values?from=2026-03-01&to=2026-03-31',
     expected: everyone(200),
   },
-
+  // Drill-down and exports (issue 7): everyone, scoped (team leads their teams, agents their own rows).
+  {
+    route: 'GET /api/v1/kpis/:id/rows',
+    path: '/api/v1/kpis/ticket_volume/rows?from=2026-03-01&to=2026-03-31&bucket=2026-03-01',
+    expected: everyone(200),
+  },
+  {
+    route: 'GET /api/v1/kpis/:id/rows.csv',
+    path: '/api/v1/kpis/ticket_volume/rows.csv?from=2026-03-01&to=2026-03-31&bucket=2026-03-01',
+    expected: everyone(200),
+  },
+  {
+    route: 'GET /api/v1/kpis/:id/rows.xlsx',
+    path: '/api/v1/kpis/ticket_volume/rows.xlsx?from=2026-03-01&to=2026-03-31&bucket=2026-03-01',
+    expected: everyone(200),
+  },
+  {
+    route: 'GET /api/v1/exports/tickets.csv',
+    path: '/api/v1/exports/tickets.csv?from=2026-03-01&to=2026-03-31',
+    expected: everyone(200),
+  },
+  {
+    route: 'GET /api/v1/exports/tickets.xlsx',
+    path: '/api/v1/exports/tickets.xlsx?from=2026-03-01&to=2026-03-31',
+    expected: everyone(200),
+  },
   { route: 'GET /api/v1/audit', path: '/api/v1/audit', expected: allow(['admin'], 200, 200) },
   {
     route: 'POST /api/v1/local/cli',
@@ -204,6 +231,7 @@ const CASES: Case[] = [
   { route: 'GET /api/v1/teams', path: '/api/v1/teams', expected: everyone(200) },
   { route: 'GET /api/v1/agents', path: '/api/v1/agents', expected: everyone(200) },
   { route: 'GET /api/v1/sla-policies', path: '/api/v1/sla-policies', expected: everyone(200) },
+
   {
     route: 'PUT /api/v1/sla-policies/:id',
     path: '/api/v1/sla-policies/standard',
@@ -334,31 +362,133 @@ const CASES: Case[] = [
     body: () => ({ goalThresholds: { onTrack: -10, atRisk: -25 } }),
     expected: allow(['admin'], 200, 200),
   },
-  // Drill-down and exports (issue 7): everyone, scoped (team leads their teams, agents their own rows).
+  // Alerts and scheduled reports (issue 10): channels by admins, rules and schedules by managers and team
+  // leads (their teams only), the delivery log by managers, reports by every role but agents.
   {
-    route: 'GET /api/v1/kpis/:id/rows',
-    path: '/api/v1/kpis/ticket_volume/rows?from=2026-03-01&to=2026-03-31&bucket=2026-03-01',
-    expected: everyone(200),
+    route: 'GET /api/v1/alerts/channels',
+    path: '/api/v1/alerts/channels',
+    expected: allow(['admin', 'manager', 'team_lead'], 200, 200),
   },
   {
-    route: 'GET /api/v1/kpis/:id/rows.csv',
-    path: '/api/v1/kpis/ticket_volume/rows.csv?from=2026-03-01&to=2026-03-31&bucket=2026-03-01',
-    expected: everyone(200),
+    route: 'POST /api/v1/alerts/channels',
+    path: '/api/v1/alerts/channels',
+    body: () => ({ name: `Hook ${++serial}`, kind: 'webhook', url: 'http://127.0.0.1:9/hook' }),
+    expected: allow(['admin'], 201, 201),
   },
   {
-    route: 'GET /api/v1/kpis/:id/rows.xlsx',
-    path: '/api/v1/kpis/ticket_volume/rows.xlsx?from=2026-03-01&to=2026-03-31&bucket=2026-03-01',
-    expected: everyone(200),
+    route: 'PUT /api/v1/alerts/channels/:id',
+    path: async (f) => `/api/v1/alerts/channels/${await alertChannel(f)}`,
+    body: () => ({
+      name: `Hook ${++serial}`,
+      kind: 'webhook',
+      url: 'http://127.0.0.1:9/other',
+      format: 'slack',
+    }),
+    expected: allow(['admin'], 200, 404),
   },
   {
-    route: 'GET /api/v1/exports/tickets.csv',
-    path: '/api/v1/exports/tickets.csv?from=2026-03-01&to=2026-03-31',
-    expected: everyone(200),
+    route: 'DELETE /api/v1/alerts/channels/:id',
+    path: async (f) => `/api/v1/alerts/channels/${await alertChannel(f)}`,
+    expected: allow(['admin'], 204, 404),
   },
   {
-    route: 'GET /api/v1/exports/tickets.xlsx',
-    path: '/api/v1/exports/tickets.xlsx?from=2026-03-01&to=2026-03-31',
-    expected: everyone(200),
+    route: 'POST /api/v1/alerts/channels/:id/test',
+    // Nothing listens on port 9: the test send fails fast and says so (200 with status "failed").
+    path: async (f) => `/api/v1/alerts/channels/${await alertChannel(f)}/test`,
+    expected: allow(['admin', 'manager'], 200, 404),
+  },
+  {
+    route: 'GET /api/v1/alerts/rules',
+    path: '/api/v1/alerts/rules',
+    expected: allow(['admin', 'manager', 'team_lead'], 200, 200),
+  },
+  {
+    route: 'POST /api/v1/alerts/rules',
+    path: async (f) => {
+      sharedChannel = await alertChannel(f);
+      return '/api/v1/alerts/rules';
+    },
+    // Team Alpha (the team lead's); another organisation has no team Alpha.
+    body: () => ({
+      name: 'At risk',
+      kind: 'sla_risk',
+      scope: { kind: 'team', id: 'Alpha' },
+      channel_ids: [sharedChannel],
+    }),
+    expected: allow(['admin', 'manager', 'team_lead'], 201, 400),
+  },
+  {
+    route: 'PATCH /api/v1/alerts/rules/:id',
+    path: async (f) => `/api/v1/alerts/rules/${await alertRule(f)}`,
+    body: () => ({ name: `Renamed ${++serial}` }),
+    // An organisation-wide rule: not a team lead's to change.
+    expected: allow(['admin', 'manager'], 200, 404),
+  },
+  {
+    route: 'DELETE /api/v1/alerts/rules/:id',
+    path: async (f) => `/api/v1/alerts/rules/${await alertRule(f)}`,
+    expected: allow(['admin', 'manager'], 204, 404),
+  },
+  {
+    route: 'GET /api/v1/alerts/events',
+    path: '/api/v1/alerts/events',
+    expected: allow(['admin', 'manager', 'team_lead'], 200, 200),
+  },
+  {
+    route: 'GET /api/v1/alerts/deliveries',
+    path: '/api/v1/alerts/deliveries',
+    expected: allow(['admin', 'manager'], 200, 200),
+  },
+  {
+    route: 'GET /api/v1/report-schedules',
+    path: '/api/v1/report-schedules',
+    expected: allow(['admin', 'manager', 'team_lead'], 200, 200),
+  },
+  {
+    route: 'POST /api/v1/report-schedules',
+    path: async (f) => {
+      sharedChannel = await alertChannel(f);
+      return '/api/v1/report-schedules';
+    },
+    body: () => ({
+      name: 'Alpha weekly',
+      report: 'weekly',
+      scope: { kind: 'team', id: 'Alpha' },
+      channel_ids: [sharedChannel],
+    }),
+    expected: allow(['admin', 'manager', 'team_lead'], 201, 400),
+  },
+  {
+    route: 'PATCH /api/v1/report-schedules/:id',
+    path: async (f) => `/api/v1/report-schedules/${await reportSchedule(f)}`,
+    body: () => ({ at: '07:30' }),
+    expected: allow(['admin', 'manager'], 200, 404),
+  },
+  {
+    route: 'DELETE /api/v1/report-schedules/:id',
+    path: async (f) => `/api/v1/report-schedules/${await reportSchedule(f)}`,
+    expected: allow(['admin', 'manager'], 204, 404),
+  },
+  {
+    route: 'GET /api/v1/reports',
+    path: '/api/v1/reports',
+    expected: allow(['admin', 'manager', 'team_lead', 'viewer'], 200, 200),
+  },
+  {
+    route: 'POST /api/v1/reports/:id/correction',
+    path: async (f) => {
+      const id = `report-${++serial}`;
+      await claimScheduledReport(f.store.db, f.orgA.id, {
+        id,
+        report: 'weekly',
+        dueAt: new Date('2026-03-09T09:00:00Z'),
+        deskId: null,
+        teamId: null,
+      });
+      return `/api/v1/reports/${id}/correction`;
+    },
+    body: () => ({}),
+    expected: allow(['admin', 'manager'], 200, 404),
   },
   // Last: it ends the session the other rows use.
   { route: 'POST /api/v1/auth/logout', path: '/api/v1/auth/logout', expected: everyone(204) },
@@ -391,6 +521,53 @@ async function alphaGoal(f: ApiFixture): Promise<number> {
     { force: true },
   );
   return result.goal!.id;
+}
+
+let sharedChannel = 0;
+
+/** A webhook channel of organisation A (nothing listens on port 9). */
+async function alertChannel(f: ApiFixture): Promise<number> {
+  const channel = await insertChannel(f.store.db, f.orgA.id, {
+    name: `Target ${++serial}`,
+    config: { kind: 'webhook', url: 'http://127.0.0.1:9/hook', format: 'json' },
+    secrets: {},
+    createdBy: 'test',
+  });
+  return channel.id;
+}
+
+/** An organisation-wide alert rule of organisation A. */
+async function alertRule(f: ApiFixture): Promise<number> {
+  const rule = await insertRule(f.store.db, f.orgA.id, {
+    name: `Rule ${++serial}`,
+    kind: 'sla_risk',
+    scope: { kind: 'organization', id: null },
+    params: { within_minutes: 30 },
+    channel_ids: [await alertChannel(f)],
+    interval_minutes: 5,
+    quiet_hours: null,
+    enabled: true,
+    created_by: 'test',
+  });
+  return rule.id;
+}
+
+/** An organisation-wide weekly report schedule of organisation A. */
+async function reportSchedule(f: ApiFixture): Promise<number> {
+  const s = await insertSchedule(f.store.db, f.orgA.id, {
+    name: `Schedule ${++serial}`,
+    report: 'weekly',
+    scope: { kind: 'organization', id: null },
+    channel_ids: [await alertChannel(f)],
+    formats: ['pdf'],
+    weekday: 1,
+    day_of_month: null,
+    at: '08:00',
+    grace_minutes: 60,
+    enabled: true,
+    created_by: 'test',
+  });
+  return s.id;
 }
 
 async function target(f: ApiFixture) {

@@ -18,6 +18,7 @@ import * as securityControls from './0016_security_controls.js';
 import * as accounts from './0017_accounts.js';
 import * as goalsAndScorecards from './0018_goals_and_scorecards.js';
 import * as liveIngestion from './0020_live_ingestion.js';
+import * as alertsAndReports from './0021_alerts_and_reports.js';
 
 /** Every migration, in order. Names sort in the order they must run; never rename or remove one. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '0017_accounts': accounts,
   '0018_goals_and_scorecards': goalsAndScorecards,
   '0020_live_ingestion': liveIngestion,
+  '0021_alerts_and_reports': alertsAndReports,
 };
