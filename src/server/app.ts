@@ -34,8 +34,10 @@ import { organizationStructureRoutes } from './routes/organization-structure.js'
 import { reportRoutes } from './routes/reports.js';
 import { scorecardRoutes } from './routes/scorecards.js';
 import { slaAndScheduleRoutes } from './routes/sla-and-schedules.js';
+import { slaOverviewRoutes } from './routes/sla-overview.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
+import { webAppRoutes } from './routes/web-app.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -252,6 +254,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await v1.register(auditRoutes);
       await v1.register(organizationStructureRoutes);
       await v1.register(slaAndScheduleRoutes);
+      await v1.register(slaOverviewRoutes);
       await v1.register(measurementRoutes);
       await v1.register(importRoutes);
       await v1.register(goalRoutes);
@@ -263,5 +266,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: API_PREFIX },
   );
+  // The dashboard (web/dist) at `/`, with the single-page app's fallback; last, so the API wins.
+  await app.register(webAppRoutes);
   return app;
 }

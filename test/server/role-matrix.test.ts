@@ -69,6 +69,9 @@ const CASES: Case[] = [
   { route: 'GET /api/docs/yaml', path: '/api/docs/yaml', expected: publicRoute(200) },
   { route: 'GET /api/docs/static/*', path: '/api/docs/static/swagger-ui.css', expected: publicRoute(200) },
   { route: 'GET /api/openapi.json', path: '/api/openapi.json', expected: publicRoute(200) },
+  // The dashboard (issue 8): the app's files and every page path (SPA fallback) are public; the data is not.
+  { route: 'GET /', path: '/', expected: publicRoute(200) },
+  { route: 'GET /*', path: '/goals/1', expected: publicRoute(200) },
   { route: 'GET /api/v1/health', path: '/api/v1/health', expected: publicRoute(200) },
   { route: 'GET /api/v1/ready', path: '/api/v1/ready', expected: publicRoute(200) },
   {
@@ -231,7 +234,11 @@ const CASES: Case[] = [
   { route: 'GET /api/v1/teams', path: '/api/v1/teams', expected: everyone(200) },
   { route: 'GET /api/v1/agents', path: '/api/v1/agents', expected: everyone(200) },
   { route: 'GET /api/v1/sla-policies', path: '/api/v1/sla-policies', expected: everyone(200) },
-
+  {
+    route: 'GET /api/v1/sla/overview',
+    path: '/api/v1/sla/overview?from=2026-03-01&to=2026-03-31',
+    expected: everyone(200),
+  },
   {
     route: 'PUT /api/v1/sla-policies/:id',
     path: '/api/v1/sla-policies/standard',
