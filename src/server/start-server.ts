@@ -96,7 +96,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       started_at: new Date().toISOString(),
     });
   }
-  options.announce(`deskscore listening on ${url} (API ${url}/api/v1, documentation ${url}/api/docs)\n`);
+  options.announce(
+    `deskscore listening on ${url}: dashboard ${url}/, API ${url}/api/v1, documentation ${url}/api/docs\n`,
+  );
 
   let securityTimer: NodeJS.Timeout | undefined;
   // Alert rules, report schedules and deliveries (issue 10), once start-up work is done.
