@@ -14,7 +14,14 @@ import {
 import type { HistoryWindow, SmartCheck } from '../engine/smart.js';
 import { smartCheck } from '../engine/smart.js';
 import type { Store } from '../storage/database.js';
-import { type Goal, GoalError, getGoal, insertGoal, type NewGoal } from '../storage/goals-repository.js';
+import {
+  type Goal,
+  GoalError,
+  getGoal,
+  insertGoal,
+  type NewGoal,
+  updateGoal,
+} from '../storage/goals-repository.js';
 import type { Organization } from '../storage/organizations.js';
 import { findScope, type Scope, scopeLabel } from '../storage/scopes.js';
 import { loadScoringSettings } from '../storage/scoring-settings.js';
@@ -88,6 +95,47 @@ async function history(
   );
 }
 
+/** Measures the baseline (unless it is given, as stored), resolves the target and runs the SMART check. */
+async function checkDraft(
+  store: Store,
+  org: Organization,
+  draft: GoalDraft,
+  baselinePeriod: DayRange,
+  now: Date,
+  storedBaseline?: { value: number | null; n: number },
+) {
+  const def = CATALOGUE.get(draft.kpi);
+  const scope = await findScope(store.db, org.id, draft.scope.kind, draft.scope.idOrName);
+  const label = scope !== null ? scopeLabel(scope) : `${draft.scope.kind} "${draft.scope.idOrName ?? ''}"`;
+  const measurable = def && scope && measurableAt(def, scope.kind);
+  const measured = storedBaseline
+    ? storedBaseline
+    : measurable
+      ? await measureKpi(store, org, draft.kpi, scope, baselinePeriod, now)
+      : null;
+  const baseline = { ...baselinePeriod, value: measured?.value ?? null, n: measured?.n ?? 0 };
+  const targetValue = resolveTarget(draft.target.kind, draft.target.value, baseline.value);
+  const settings = await loadScoringSettings(store.db, org.id);
+  const smart = smartCheck({
+    kpiId: draft.kpi,
+    kpi: def,
+    scope: { kind: draft.scope.kind, label, exists: scope !== null },
+    target: { kind: draft.target.kind, input: draft.target.value, value: targetValue },
+    baseline,
+    start: draft.start,
+    deadline: draft.deadline,
+    cadence: draft.cadence ?? null,
+    ownerRole: draft.owner.role,
+    template: settings.templates[draft.owner.role],
+    kraNames: KRA_NAMES,
+    history:
+      measurable && def.source === 'computed'
+        ? await history(store, org, draft.kpi, scope, baselinePeriod, now)
+        : [],
+  });
+  return { def, scope, label, baseline, targetValue, smart };
+}
+
 /**
  * Measures the baseline, resolves the target, runs the SMART check and — when no letter fails (or
  * `force`), and unless `dryRun` — stores the goal with its check and action plan.
@@ -119,31 +167,13 @@ export async function setGoal(
   for (const a of draft.actions ?? []) {
     if (!DAY.test(a.due)) throw new GoalError(`action "${a.title}": the due date "${a.due}" is not a date`);
   }
-  const def = CATALOGUE.get(draft.kpi);
-  const scope = await findScope(store.db, org.id, draft.scope.kind, draft.scope.idOrName);
-  const label = scope !== null ? scopeLabel(scope) : `${draft.scope.kind} "${draft.scope.idOrName ?? ''}"`;
-  const measurable = def && scope && measurableAt(def, scope.kind);
-  const measured = measurable ? await measureKpi(store, org, draft.kpi, scope, baselinePeriod, now) : null;
-  const baseline = { ...baselinePeriod, value: measured?.value ?? null, n: measured?.n ?? 0 };
-  const targetValue = resolveTarget(draft.target.kind, draft.target.value, baseline.value);
-  const settings = await loadScoringSettings(store.db, org.id);
-  const smart = smartCheck({
-    kpiId: draft.kpi,
-    kpi: def,
-    scope: { kind: draft.scope.kind, label, exists: scope !== null },
-    target: { kind: draft.target.kind, input: draft.target.value, value: targetValue },
-    baseline,
-    start: draft.start,
-    deadline: draft.deadline,
-    cadence: draft.cadence ?? null,
-    ownerRole: draft.owner.role,
-    template: settings.templates[draft.owner.role],
-    kraNames: KRA_NAMES,
-    history:
-      measurable && def.source === 'computed'
-        ? await history(store, org, draft.kpi, scope, baselinePeriod, now)
-        : [],
-  });
+  const { def, scope, label, baseline, targetValue, smart } = await checkDraft(
+    store,
+    org,
+    draft,
+    baselinePeriod,
+    now,
+  );
   const name = draft.name ?? goalTitle(def?.name ?? draft.kpi, draft.target, label);
   const result: SetGoalResult = { name, goal: null, smart, baseline, target_value: targetValue, scope };
   if (options.dryRun || (!smart.ok && !options.force)) return result;
@@ -164,5 +194,89 @@ export async function setGoal(
     actions: (draft.actions ?? []).map((a) => ({ ...a, status: a.status ?? 'open' })),
   };
   const id = await insertGoal(store.db, org.id, goal);
+  return { ...result, goal: await getGoal(store.db, org.id, id) };
+}
+
+/** What may change on a stored goal: not its KPI, scope, start or baseline, which define it. */
+export interface GoalEdit {
+  name?: string;
+  target?: { kind: TargetKind; value: number };
+  deadline?: string;
+  owner?: { name: string; role: OwnerRole; userId?: number | null };
+  cadence?: Cadence | null;
+  notes?: string | null;
+}
+
+export interface EditGoalResult extends SetGoalResult {
+  /** The goal as it was stored before the edit. */
+  before: Goal;
+}
+
+/**
+ * Applies an edit to a stored goal: keeps its stored baseline (the KPI, scope and baseline period do
+ * not change, so nothing is re-measured but the history SMART's "Achievable" compares with), resolves
+ * the target against it, re-runs the SMART check and — when no letter fails (or `force`), and unless
+ * `dryRun` — stores the edited goal with its new check. A name made from the old target follows the
+ * new one unless a name is given.
+ */
+export async function editGoal(
+  store: Store,
+  org: Organization,
+  id: number,
+  edit: GoalEdit,
+  now: Date,
+  options: { force?: boolean; dryRun?: boolean } = {},
+): Promise<EditGoalResult> {
+  const before = await getGoal(store.db, org.id, id);
+  if (edit.deadline !== undefined && !DAY.test(edit.deadline)) {
+    throw new GoalError(`the deadline "${edit.deadline}" is not a date (YYYY-MM-DD)`);
+  }
+  const target = edit.target ?? { kind: before.target.kind, value: before.target.input };
+  if (!Number.isFinite(target.value)) throw new GoalError('the target is not a number');
+  const owner = edit.owner
+    ? { name: edit.owner.name, role: edit.owner.role, userId: edit.owner.userId ?? null }
+    : before.owner;
+  const draft: GoalDraft = {
+    kpi: before.kpi,
+    scope: { kind: before.scope.kind, idOrName: before.scope.id },
+    target,
+    start: before.start,
+    deadline: edit.deadline ?? before.deadline,
+    baseline: { from: before.baseline.from, to: before.baseline.to },
+    owner,
+    cadence: edit.cadence === undefined ? before.cadence : edit.cadence,
+    notes: edit.notes === undefined ? before.notes : edit.notes,
+  };
+  const { def, scope, label, baseline, targetValue, smart } = await checkDraft(
+    store,
+    org,
+    draft,
+    { from: before.baseline.from, to: before.baseline.to },
+    now,
+    { value: before.baseline.value, n: before.baseline.n },
+  );
+  const kpiName = def?.name ?? before.kpi;
+  const generated =
+    before.name === goalTitle(kpiName, { kind: before.target.kind, value: before.target.input }, label);
+  const name = edit.name ?? (generated ? goalTitle(kpiName, target, label) : before.name);
+  const result: EditGoalResult = {
+    name,
+    goal: null,
+    smart,
+    baseline,
+    target_value: targetValue,
+    scope,
+    before,
+  };
+  if (options.dryRun || (!smart.ok && !options.force)) return result;
+  await updateGoal(store.db, org.id, id, {
+    name,
+    target: { kind: target.kind, input: target.value, value: targetValue },
+    deadline: draft.deadline,
+    owner: { name: owner.name, role: owner.role, userId: owner.userId ?? null },
+    cadence: draft.cadence ?? null,
+    notes: draft.notes ?? null,
+    smart,
+  });
   return { ...result, goal: await getGoal(store.db, org.id, id) };
 }

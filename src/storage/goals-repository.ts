@@ -142,6 +142,39 @@ export async function insertGoal(db: Kysely<Database>, orgId: number, goal: NewG
   });
 }
 
+/** The fields of a goal an edit may change (not its KPI, scope, start or baseline). */
+export type GoalChanges = Pick<
+  Goal,
+  'name' | 'target' | 'deadline' | 'owner' | 'cadence' | 'notes' | 'smart'
+>;
+
+export async function updateGoal(
+  db: Kysely<Database>,
+  orgId: number,
+  id: number,
+  changes: GoalChanges,
+): Promise<void> {
+  const result = await db
+    .updateTable('goals')
+    .set({
+      name: changes.name,
+      target_kind: changes.target.kind,
+      target_input: changes.target.input,
+      target_value: changes.target.value,
+      deadline: changes.deadline,
+      owner_name: changes.owner.name,
+      owner_role: changes.owner.role,
+      owner_user_id: changes.owner.userId,
+      cadence: changes.cadence,
+      notes: changes.notes,
+      smart: JSON.stringify(changes.smart),
+    })
+    .where('org_id', '=', orgId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) throw new GoalError(`no goal #${id} in this organisation`);
+}
+
 async function actionsOf(db: Kysely<Database>, orgId: number, goalIds: readonly number[]) {
   const out = new Map<number, ActionItem[]>();
   if (goalIds.length === 0) return out;

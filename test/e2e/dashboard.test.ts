@@ -200,6 +200,27 @@ describe.skipIf(!browserAvailable)('dashboard in Chromium', () => {
     expect(await page.locator('.smart-letter').count()).toBe(5);
     await page.getByRole('heading', { name: 'Action plan' }).waitFor();
     await shot(page, '06-goal');
+    // Edit it: the same form, prefilled, with the SMART check live; saved with PATCH.
+    const detailUrl = page.url();
+    await page.getByRole('link', { name: 'Edit', exact: true }).click();
+    await page.waitForURL(/\/goals\/\d+\/edit$/);
+    expect(await page.inputValue('input[name=target]')).toBe('2');
+    expect(await page.locator('select[name=kpi]').isDisabled()).toBe(true);
+    await expect.poll(() => letters.count(), { timeout: 20_000 }).toBe(5);
+    const rechecked = page.waitForResponse(
+      (r) => /\/goals\/\d+\/check$/.test(r.url()) && r.request().postData()?.includes('"value":3') === true,
+    );
+    await page.fill('input[name=target]', '3');
+    await rechecked;
+    await page.locator('.smart-panel .smart[aria-busy=false]').waitFor({ timeout: 20_000 });
+    await shot(page, '06b-goal-edit');
+    const saveChanges = page.getByRole('button', { name: 'Save changes' });
+    if (await saveChanges.isDisabled()) await page.getByRole('button', { name: 'Save anyway' }).click();
+    else await saveChanges.click();
+    await page.waitForURL(detailUrl);
+    await expect
+      .poll(() => page.locator('.facts-grid').textContent(), { timeout: 20_000 })
+      .toContain('a change in points 3)');
     await page.goto(`${server.url}/goals`);
     await page.locator('.data-table tbody tr').first().waitFor();
     await shot(page, '07-goals');
@@ -333,7 +354,17 @@ describe.skipIf(!browserAvailable)('dashboard in Chromium', () => {
   it('switches to Spanish: words, numbers and dates follow', async () => {
     await page.goto(`${server.url}/kras/1`);
     await page.waitForSelector('.kpi-line-value strong');
+    // Logged in, the switch is saved on the account too.
+    const saved = (locale: string) =>
+      page.waitForResponse(
+        (r) =>
+          r.url().endsWith('/api/v1/auth/me') &&
+          r.request().method() === 'PATCH' &&
+          r.request().postData()?.includes(locale) === true,
+      );
+    const savedEs = saved('"es"');
     await page.getByLabel('Language').selectOption('es');
+    expect((await savedEs).status()).toBe(200);
     await expect
       .poll(() => page.getByRole('navigation').getByRole('link', { name: 'Inicio' }).count())
       .toBe(1);
@@ -346,7 +377,9 @@ describe.skipIf(!browserAvailable)('dashboard in Chromium', () => {
     await page.getByRole('heading', { name: 'Clientes felices' }).waitFor();
     await page.waitForSelector('.kra-tiles li .score-number');
     await shot(page, '19-home-es');
+    const savedEn = saved('"en"');
     await page.getByLabel('Idioma').selectOption('en');
+    expect(JSON.parse(await (await savedEn).text())).toMatchObject({ locale: 'en' });
   });
 
   it('had no console errors, page errors or failed requests', () => {

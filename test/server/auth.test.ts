@@ -119,6 +119,34 @@ describe.each(ENGINES)('accounts, sessions and tokens on %s', (engine) => {
     ).toBe(401);
   });
 
+  it('lets any user change their own language and display name, audited, from a session only', async () => {
+    const viewer = await f.login(f.users.viewer.email);
+    const res = await f.request(viewer, 'PATCH', '/api/v1/auth/me', { locale: 'es', name: 'Vera Viewer' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      id: f.users.viewer.id,
+      locale: 'es',
+      name: 'Vera Viewer',
+      role: 'viewer',
+    });
+    expect((await f.request(viewer, 'GET', '/api/v1/auth/me')).json().user).toMatchObject({ locale: 'es' });
+    const entry = (await audit('profile_updated')).at(-1);
+    expect(entry?.actor_user_id).toBe(f.users.viewer.id);
+    expect(JSON.stringify(entry?.detail)).toContain('Vera Viewer');
+    expect((await f.request(viewer, 'PATCH', '/api/v1/auth/me', { locale: 'fr' })).statusCode).toBe(400);
+    expect((await f.request(viewer, 'PATCH', '/api/v1/auth/me', { role: 'admin' })).statusCode).toBe(400);
+    expect((await f.request(viewer, 'PATCH', '/api/v1/auth/me', {})).statusCode).toBe(400);
+    const token = await createApiToken(f.store.db, f.orgA.id, {
+      userId: f.users.viewer.id,
+      name: 't',
+      scopes: ['read', 'write'],
+      expiresAt: null,
+    });
+    expect(
+      (await f.request({ bearer: token.token }, 'PATCH', '/api/v1/auth/me', { locale: 'en' })).statusCode,
+    ).toBe(403);
+  });
+
   it('makes a new user change the one-time password before anything else', async () => {
     const admin = await f.login(f.users.admin.email);
     const created = await f.request(admin, 'POST', '/api/v1/users', {

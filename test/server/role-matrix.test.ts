@@ -82,6 +82,12 @@ const CASES: Case[] = [
   },
   { route: 'GET /api/v1/auth/me', path: '/api/v1/auth/me', expected: everyone(200) },
   {
+    route: 'PATCH /api/v1/auth/me',
+    path: '/api/v1/auth/me',
+    body: () => ({ locale: 'es' }),
+    expected: everyone(200),
+  },
+  {
     route: 'POST /api/v1/auth/password',
     path: '/api/v1/auth/password',
     // Changes each caller's password; the session in use survives.
@@ -319,6 +325,18 @@ const CASES: Case[] = [
     path: '/api/v1/goals',
     body: () => ({ ...GOAL, force: true }),
     expected: allow(['admin', 'manager', 'team_lead'], 201, 400),
+  },
+  {
+    route: 'PATCH /api/v1/goals/:id',
+    path: async (f) => `/api/v1/goals/${await alphaGoal(f)}`,
+    body: () => ({ deadline: '2026-07-31', force: true }),
+    expected: allow(['admin', 'manager', 'team_lead'], 200, 404),
+  },
+  {
+    route: 'POST /api/v1/goals/:id/check',
+    path: async (f) => `/api/v1/goals/${await alphaGoal(f)}/check`,
+    body: () => ({ target: { kind: 'absolute', value: 12 } }),
+    expected: allow(['admin', 'manager', 'team_lead'], 200, 404),
   },
   {
     route: 'POST /api/v1/goals/:id/actions',

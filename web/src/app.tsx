@@ -3,7 +3,7 @@ import { LanguageSwitch, PageHeader, PeriodPicker } from './components/layout';
 import { Loading } from './components/ui';
 import type { Key } from './i18n';
 import { DataPage } from './pages/data';
-import { GoalDetailPage, GoalFormPage, GoalsPage } from './pages/goals';
+import { GoalDetailPage, GoalEditPage, GoalFormPage, GoalsPage } from './pages/goals';
 import { HomePage } from './pages/home';
 import { KpiListPage, KpiPage } from './pages/kpi';
 import { KraPage } from './pages/kra';
@@ -45,6 +45,8 @@ function Page({ path }: { path: string }): ReactNode {
   if (kpi) return <KpiPage id={kpi.id!} />;
   if (path === '/goals') return <GoalsPage />;
   if (path === '/goals/new') return <GoalFormPage />;
+  const goalEdit = match('/goals/:id/edit', path);
+  if (goalEdit) return <GoalEditPage id={Number(goalEdit.id)} />;
   const goal = match('/goals/:id', path);
   if (goal) return <GoalDetailPage id={Number(goal.id)} />;
   if (path === '/scorecards') return <ScorecardsPage />;

@@ -110,10 +110,21 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     document.documentElement.lang = locale;
   }, [locale]);
 
-  const setLocale = useCallback((l: Locale) => {
-    localStorage.setItem(LOCALE_KEY, l);
-    setChosenLocale(l);
-  }, []);
+  const setLocale = useCallback(
+    (l: Locale) => {
+      localStorage.setItem(LOCALE_KEY, l);
+      setChosenLocale(l);
+      // Logged in: the choice is saved on the account too (GET /auth/me gives it at the next login).
+      if (me && me.via === 'session' && me.user.locale !== l) {
+        request<Me['user']>('/auth/me', { method: 'PATCH', body: { locale: l } })
+          .then((user) => setMeState((current) => (current ? { ...current, user } : current)))
+          .catch(() => {
+            // The language still changes here; saving it on the account can wait for the next switch.
+          });
+      }
+    },
+    [me],
+  );
   const setGrain = useCallback((g: PeriodGrain) => {
     localStorage.setItem(PERIOD_KEY, g);
     setGrainState(g);

@@ -10,13 +10,15 @@ import {
   getUser,
   SESSION_MAX_MS,
   setPassword,
+  updateUser,
   verifyPassword,
 } from '../../storage/accounts.js';
 import { recordAudit } from '../../storage/audit-log.js';
 import { actorLabel, EVERYONE, PUBLIC } from '../access.js';
 import { SESSION_COOKIE, userPrincipal } from '../authenticate.js';
 import { badRequest, HttpError, unauthorized } from '../http-errors.js';
-import { errorResponses, organizationSchema, userSchema } from '../schemas.js';
+import { auditChange } from '../request-audit.js';
+import { errorResponses, organizationSchema, text, userSchema } from '../schemas.js';
 
 const sessionSchema = z.object({
   user: userSchema,
@@ -141,6 +143,38 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         csrf_token: p.csrf ?? null,
         via: p.via,
       };
+    },
+  );
+
+  app.patch(
+    '/auth/me',
+    {
+      config: { access: { kind: 'roles', roles: EVERYONE, interactive: true } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Change your own language (en, es) or display name',
+        body: z
+          .strictObject({ locale: z.enum(['en', 'es']).optional(), name: text(200).optional() })
+          .refine((b) => b.locale !== undefined || b.name !== undefined, 'give a locale or a name'),
+        response: { 200: userSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const p = userPrincipal(request);
+      const { locale, name } = request.body;
+      const before = { locale: p.user.locale ?? null, name: p.user.name };
+      const user = await updateUser(ctx.store.db, p.org.id, p.user.id, {
+        ...(locale !== undefined ? { locale } : {}),
+        ...(name !== undefined ? { name } : {}),
+      });
+      if (!user) throw unauthorized('your account no longer exists');
+      await auditChange(request, {
+        action: 'profile_updated',
+        targetType: 'user',
+        targetId: user.id,
+        detail: { before, after: { locale: user.locale ?? null, name: user.name } },
+      });
+      return user;
     },
   );
 

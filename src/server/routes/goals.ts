@@ -3,15 +3,17 @@ import { z } from 'zod';
 import { ACTION_STATUSES, CADENCES, GOAL_SCOPES, OWNER_ROLES, TARGET_KINDS } from '../../engine/goals.js';
 import { evaluateGoals, type GoalReport } from '../../jobs/evaluate-goals.js';
 import { goalFeasibility } from '../../jobs/goal-feasibility.js';
-import { setGoal } from '../../jobs/set-goal.js';
+import { editGoal, type GoalEdit, setGoal } from '../../jobs/set-goal.js';
 import { VolumeForecastError } from '../../jobs/volume-forecast.js';
 import {
   addAction,
+  type Goal,
   GoalError,
   getGoal,
   setActionStatus,
   statusHistory,
 } from '../../storage/goals-repository.js';
+import { findScope } from '../../storage/scopes.js';
 import { EVERYONE, MANAGERS, roles } from '../access.js';
 import { userPrincipal } from '../authenticate.js';
 import { badRequest, notFound } from '../http-errors.js';
@@ -22,6 +24,12 @@ import { canSeeScope, scopeFor } from '../scope-access.js';
 const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD');
 const WRITERS = ['admin', 'manager', 'team_lead'] as const;
 
+const ownerSchema = z.strictObject({
+  name: text(200),
+  role: z.enum(OWNER_ROLES),
+  user_id: z.number().int().positive().nullable().optional(),
+});
+
 const draftSchema = z.strictObject({
   name: text(200).optional(),
   kpi: z.string().min(1).max(64),
@@ -30,11 +38,7 @@ const draftSchema = z.strictObject({
   start: DAY,
   deadline: DAY,
   baseline: z.strictObject({ from: DAY, to: DAY }).optional(),
-  owner: z.strictObject({
-    name: text(200),
-    role: z.enum(OWNER_ROLES),
-    user_id: z.number().int().positive().nullable().optional(),
-  }),
+  owner: ownerSchema,
   cadence: z.enum(CADENCES).nullable().optional(),
   notes: text(4000).nullable().optional(),
   actions: z
@@ -48,6 +52,26 @@ const draftSchema = z.strictObject({
     )
     .max(100)
     .optional(),
+  /** Save even when a SMART letter fails. */
+  force: z.boolean().default(false),
+});
+
+const FIXED = 'the KPI, scope, start and baseline define a goal and cannot be edited: set a new goal instead';
+
+const editSchema = z.strictObject({
+  name: text(200).optional(),
+  target: z.strictObject({ kind: z.enum(TARGET_KINDS), value: z.number() }).optional(),
+  deadline: DAY.optional(),
+  owner: ownerSchema.optional(),
+  cadence: z.enum(CADENCES).nullable().optional(),
+  notes: text(4000).nullable().optional(),
+  kpi: z.string().max(64).optional().describe(`accepted only unchanged: ${FIXED}`),
+  scope: z
+    .strictObject({ kind: z.enum(GOAL_SCOPES), id: z.string().min(1).max(200).optional() })
+    .optional()
+    .describe(`accepted only unchanged: ${FIXED}`),
+  start: DAY.optional().describe(`accepted only unchanged: ${FIXED}`),
+  baseline: z.strictObject({ from: DAY, to: DAY }).optional().describe(`accepted only unchanged: ${FIXED}`),
   /** Save even when a SMART letter fails. */
   force: z.boolean().default(false),
 });
@@ -227,6 +251,114 @@ export const goalRoutes: FastifyPluginAsyncZod = async (app) => {
     }
     return goal;
   };
+
+  /** The edit a PATCH body asks for; 400 when it would change what defines the goal. */
+  const editOf = async (
+    request: Parameters<typeof userPrincipal>[0],
+    goal: Goal,
+    body: z.infer<typeof editSchema>,
+  ): Promise<GoalEdit> => {
+    const p = userPrincipal(request);
+    if (body.kpi !== undefined && body.kpi !== goal.kpi) throw badRequest('body.kpi', FIXED);
+    if (body.start !== undefined && body.start !== goal.start) throw badRequest('body.start', FIXED);
+    if (
+      body.baseline !== undefined &&
+      (body.baseline.from !== goal.baseline.from || body.baseline.to !== goal.baseline.to)
+    ) {
+      throw badRequest('body.baseline', FIXED);
+    }
+    if (body.scope !== undefined) {
+      const same =
+        body.scope.kind === goal.scope.kind &&
+        (goal.scope.kind === 'organization' ||
+          (await findScope(db, p.org.id, body.scope.kind, body.scope.id ?? null))?.id === goal.scope.id);
+      if (!same) throw badRequest('body.scope', FIXED);
+    }
+    if (body.owner?.user_id != null) {
+      const owner = await db
+        .selectFrom('users')
+        .select('id')
+        .where('org_id', '=', p.org.id)
+        .where('id', '=', body.owner.user_id)
+        .executeTakeFirst();
+      if (!owner) throw badRequest('body.owner.user_id', 'no such user in this organisation');
+    }
+    return {
+      ...(body.name !== undefined ? { name: body.name } : {}),
+      ...(body.target !== undefined ? { target: body.target } : {}),
+      ...(body.deadline !== undefined ? { deadline: body.deadline } : {}),
+      ...(body.owner !== undefined
+        ? { owner: { name: body.owner.name, role: body.owner.role, userId: body.owner.user_id ?? null } }
+        : {}),
+      ...(body.cadence !== undefined ? { cadence: body.cadence } : {}),
+      ...(body.notes !== undefined ? { notes: body.notes } : {}),
+    };
+  };
+
+  /** What an audit entry says of a goal: the fields an edit may change. */
+  const editable = (g: Goal) => ({
+    name: g.name,
+    target: g.target,
+    deadline: g.deadline,
+    owner: g.owner,
+    cadence: g.cadence,
+    notes: g.notes,
+    smart_ok: g.smart.ok,
+  });
+
+  app.post(
+    '/goals/:id/check',
+    {
+      config: { access: roles(WRITERS) },
+      schema: {
+        tags: ['goals'],
+        summary: 'The SMART check and target of a goal as an edit would leave it, without saving it',
+        params: z.strictObject({ id: z.coerce.number().int().positive() }),
+        body: editSchema,
+        response: { 200: checkSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const p = userPrincipal(request);
+      const goal = await visibleGoal(request, request.params.id);
+      const edit = await editOf(request, goal, request.body);
+      const { before: _before, ...result } = await editGoal(ctx.store, p.org, goal.id, edit, ctx.now(), {
+        dryRun: true,
+      }).catch(goalErrors);
+      return { ...result };
+    },
+  );
+
+  app.patch(
+    '/goals/:id',
+    {
+      config: { access: roles(WRITERS) },
+      schema: {
+        tags: ['goals'],
+        summary:
+          "Edit a goal's name, target, deadline, owner, cadence or notes: re-checked (SMART) against its stored baseline and saved unless a letter fails (422), or with force",
+        params: z.strictObject({ id: z.coerce.number().int().positive() }),
+        body: editSchema,
+        response: { 200: checkSchema, 422: checkSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const p = userPrincipal(request);
+      const goal = await visibleGoal(request, request.params.id);
+      const edit = await editOf(request, goal, request.body);
+      const { before, ...result } = await editGoal(ctx.store, p.org, goal.id, edit, ctx.now(), {
+        force: request.body.force,
+      }).catch(goalErrors);
+      if (!result.goal) return reply.code(422).send({ ...result });
+      await auditChange(request, {
+        action: 'goal_updated',
+        targetType: 'goal',
+        targetId: goal.id,
+        detail: { before: editable(before), after: editable(result.goal) },
+      });
+      return reply.code(200).send({ ...result });
+    },
+  );
 
   app.post(
     '/goals/:id/actions',

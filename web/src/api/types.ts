@@ -237,6 +237,16 @@ export interface GoalDraft {
   actions?: Array<{ title: string; owner: string; due: string; status?: ActionStatus }>;
 }
 
+/** PATCH /goals/:id: what an edit may change (the KPI, scope, start and baseline define the goal). */
+export interface GoalEdit {
+  name?: string;
+  target: { kind: TargetKind; value: number };
+  deadline: string;
+  owner?: { name: string; role: OwnerRole };
+  cadence?: string | null;
+  notes: string | null;
+}
+
 export interface GoalCheck {
   name?: string;
   smart: SmartCheck;

@@ -246,6 +246,11 @@ export const en = {
   'goals.actionStatusOf': 'Status of {title}',
   'goals.save': 'Save goal',
   'goals.saveAnyway': 'Save anyway',
+  'goals.edit': 'Edit',
+  'goals.editTitle': 'Edit {name}',
+  'goals.editFixed':
+    'The KPI, scope, start and baseline define the goal and stay as they are; to change them, set a new goal.',
+  'goals.saveChanges': 'Save changes',
   'goals.smartCheck': 'SMART check',
   'goals.smartHint': 'Fill in the goal: the check runs as you type.',
   'goals.checking': 'Checking…',

@@ -249,6 +249,11 @@ export const es: Record<keyof typeof en, string> = {
   'goals.actionStatusOf': 'Estado de {title}',
   'goals.save': 'Guardar el objetivo',
   'goals.saveAnyway': 'Guardar de todos modos',
+  'goals.edit': 'Editar',
+  'goals.editTitle': 'Editar {name}',
+  'goals.editFixed':
+    'El KPI, el ámbito, el inicio y la línea base definen el objetivo y no cambian; para cambiarlos, cree un objetivo nuevo.',
+  'goals.saveChanges': 'Guardar los cambios',
   'goals.smartCheck': 'Comprobación SMART',
   'goals.smartHint': 'Rellena el objetivo: la comprobación se hace mientras escribes.',
   'goals.checking': 'Comprobando…',

@@ -9,6 +9,7 @@ import {
   type Goal,
   type GoalCheck,
   type GoalDraft,
+  type GoalEdit,
   type OwnerRole,
   type ScopeKind,
   type SmartCheck,
@@ -210,6 +211,28 @@ interface ActionDraft {
 }
 
 export function GoalFormPage() {
+  return <GoalForm />;
+}
+
+/** The goal form prefilled with a stored goal: its edit is checked live and saved with PATCH. */
+export function GoalEditPage({ id }: { id: number }) {
+  const { t } = useSession();
+  const caps = useCapabilities();
+  const available = caps?.has(GOALS);
+  const goal = useGet<{ goal: Goal; history: StatusChange[] }>(available ? `/goals/${id}` : null);
+  if (caps && !available) return <NotAvailable what={t('nav.goals')} />;
+  if (goal.error)
+    return (
+      <>
+        <PageHeader title={t('goals.edit')} />
+        <ErrorBox error={goal.error} onRetry={goal.reload} />
+      </>
+    );
+  if (!goal.data) return <Skeleton lines={10} />;
+  return <GoalForm key={id} goal={goal.data.goal} />;
+}
+
+function GoalForm({ goal }: { goal?: Goal }) {
   const { t, locale, today, me, role } = useSession();
   const kpis = useKpis();
   const kras = useKras();
@@ -217,20 +240,28 @@ export function GoalFormPage() {
   const teams = useTeams();
   const agents = useAgents();
   const caps = useCapabilities();
-  const [kpiId, setKpiId] = useState('csat');
-  const [scopeKind, setScopeKind] = useState<ScopeKind>(role === 'team_lead' ? 'team' : 'organization');
-  const [scopeId, setScopeId] = useState<string>(role === 'team_lead' ? (me?.user.team_ids[0] ?? '') : '');
-  const [targetKind, setTargetKind] = useState<TargetKind>('points_change');
-  const [targetValue, setTargetValue] = useState('5');
-  const [start, setStart] = useState(today);
-  const [deadline, setDeadline] = useState(addMonths(today, 3));
-  const [baselineFrom, setBaselineFrom] = useState('');
-  const [baselineTo, setBaselineTo] = useState('');
-  const [ownerName, setOwnerName] = useState(me?.user.name ?? '');
-  const [ownerRole, setOwnerRole] = useState<OwnerRole>(role === 'team_lead' ? 'team_lead' : 'manager');
-  const [cadence, setCadence] = useState('monthly');
-  const [name, setName] = useState('');
-  const [notes, setNotes] = useState('');
+  // Editing: the KPI, scope, start and baseline define the goal and are shown, not changed.
+  const editing = goal !== undefined;
+  const [kpiId, setKpiId] = useState(goal?.kpi ?? 'csat');
+  const [scopeKind, setScopeKind] = useState<ScopeKind>(
+    goal?.scope.kind ?? (role === 'team_lead' ? 'team' : 'organization'),
+  );
+  const [scopeId, setScopeId] = useState<string>(
+    goal ? (goal.scope.id ?? '') : role === 'team_lead' ? (me?.user.team_ids[0] ?? '') : '',
+  );
+  const [targetKind, setTargetKind] = useState<TargetKind>(goal?.target.kind ?? 'points_change');
+  const [targetValue, setTargetValue] = useState(goal ? String(goal.target.input) : '5');
+  const [start, setStart] = useState(goal?.start ?? today);
+  const [deadline, setDeadline] = useState(goal?.deadline ?? addMonths(today, 3));
+  const [baselineFrom, setBaselineFrom] = useState(goal?.baseline.from ?? '');
+  const [baselineTo, setBaselineTo] = useState(goal?.baseline.to ?? '');
+  const [ownerName, setOwnerName] = useState(goal?.owner.name ?? me?.user.name ?? '');
+  const [ownerRole, setOwnerRole] = useState<OwnerRole>(
+    goal?.owner.role ?? (role === 'team_lead' ? 'team_lead' : 'manager'),
+  );
+  const [cadence, setCadence] = useState(goal?.cadence ?? 'monthly');
+  const [name, setName] = useState(goal?.name ?? '');
+  const [notes, setNotes] = useState(goal?.notes ?? '');
   const [actions, setActions] = useState<ActionDraft[]>([]);
   const [check, setCheck] = useState<GoalCheck | null>(null);
   const [checkError, setCheckError] = useState<unknown>(null);
@@ -300,18 +331,35 @@ export function GoalFormPage() {
     me,
   ]);
 
+  /** The edit of a stored goal: only what may change (the owner only when it changed, keeping its user). */
+  const edit: GoalEdit | null = useMemo(() => {
+    if (!goal || !draft) return null;
+    const owner = { name: ownerName.trim() || goal.owner.name, role: ownerRole };
+    return {
+      ...(name.trim() && name.trim() !== goal.name ? { name: name.trim() } : {}),
+      target: draft.target,
+      deadline,
+      ...(owner.name !== goal.owner.name || owner.role !== goal.owner.role ? { owner } : {}),
+      ...(kpi?.source === 'manual' ? { cadence } : {}),
+      notes: notes.trim() || null,
+    };
+  }, [goal, draft, name, deadline, ownerName, ownerRole, kpi, cadence, notes]);
+
   // Admins, managers and team leads set goals; the others read them.
   const mayWrite = role === 'admin' || role === 'manager' || role === 'team_lead';
-  const canCheck = mayWrite && caps?.has('POST /api/v1/goals/check');
-  const draftKey = JSON.stringify(draft);
+  const checkPath = goal ? `/goals/${goal.id}/check` : '/goals/check';
+  const canCheck = mayWrite && caps?.has(goal ? 'POST /api/v1/goals/{id}/check' : 'POST /api/v1/goals/check');
+  const canSave = caps?.has(goal ? 'PATCH /api/v1/goals/{id}' : 'POST /api/v1/goals');
+  const body = goal ? edit : draft;
+  const draftKey = JSON.stringify(body);
   // The SMART check, live: half a second after the last change.
   // biome-ignore lint/correctness/useExhaustiveDependencies: draftKey stands for the draft
   useEffect(() => {
-    if (!draft || !canCheck) return;
+    if (!body || !canCheck) return;
     setChecking(true);
     const controller = new AbortController();
     const timer = setTimeout(() => {
-      request<GoalCheck>('/goals/check', { method: 'POST', body: draft, signal: controller.signal })
+      request<GoalCheck>(checkPath, { method: 'POST', body, signal: controller.signal })
         .then((c) => {
           setCheck(c);
           setCheckError(null);
@@ -326,19 +374,20 @@ export function GoalFormPage() {
       clearTimeout(timer);
       controller.abort();
     };
-  }, [draftKey, canCheck]);
+  }, [draftKey, canCheck, checkPath]);
 
   const save = async (event: FormEvent, force = false) => {
     event.preventDefault();
-    if (!draft) return;
+    if (!body) return;
     setSaving(true);
     setSaveError(null);
     try {
-      const saved = await request<GoalCheck>('/goals', {
-        method: 'POST',
-        body: force ? { ...draft, force: true } : draft,
+      const saved = await request<GoalCheck>(goal ? `/goals/${goal.id}` : '/goals', {
+        method: goal ? 'PATCH' : 'POST',
+        body: force ? { ...body, force: true } : body,
       });
       invalidate('/goals');
+      if (goal) invalidate(`/goals/${goal.id}`);
       if (saved.goal) navigate(`/goals/${saved.goal.id}`);
       else setCheck(saved);
     } catch (e) {
@@ -357,30 +406,37 @@ export function GoalFormPage() {
     }
   };
 
+  const title = goal ? t('goals.editTitle', { name: goal.name }) : t('goals.new');
+  const back = goal ? (
+    <Link to={`/goals/${goal.id}`}>{goal.name}</Link>
+  ) : (
+    <Link to="/goals">{t('goals.title')}</Link>
+  );
   if (!mayWrite) {
     return (
       <>
-        <PageHeader title={t('goals.new')} subtitle={<Link to="/goals">{t('goals.title')}</Link>} />
+        <PageHeader title={title} subtitle={back} />
         <p className="notice">{t('error.forbidden')}</p>
       </>
     );
   }
-  if (caps && !caps.has('POST /api/v1/goals')) {
+  if (caps && !canSave) {
     return (
       <>
-        <PageHeader title={t('goals.new')} />
-        <NotAvailable what={t('goals.new')} />
+        <PageHeader title={title} />
+        <NotAvailable what={title} />
       </>
     );
   }
   const smartFailed = check !== null && !check.smart.ok;
   return (
     <>
-      <PageHeader title={t('goals.new')} subtitle={<Link to="/goals">{t('goals.title')}</Link>} />
+      <PageHeader title={title} subtitle={back} />
+      {editing && <p className="muted small">{t('goals.editFixed')}</p>}
       <div className="goal-form-layout">
         <form className="form card" onSubmit={(e) => void save(e)} aria-describedby="smart-panel">
           <Field label={t('kpi.kpi')}>
-            <select name="kpi" value={kpiId} onChange={(e) => setKpiId(e.target.value)}>
+            <select name="kpi" value={kpiId} disabled={editing} onChange={(e) => setKpiId(e.target.value)}>
               {(kras.data ?? []).map((k) => (
                 <optgroup key={k.id} label={`KRA ${k.id} · ${kraName(locale, k.id, k.name)}`}>
                   {k.kpis.map((id) => (
@@ -407,6 +463,7 @@ export function GoalFormPage() {
               <select
                 name="scope_kind"
                 value={scopeKind}
+                disabled={editing}
                 onChange={(e) => {
                   setScopeKind(e.target.value as ScopeKind);
                   setScopeId('');
@@ -427,7 +484,12 @@ export function GoalFormPage() {
             </Field>
             {scopeKind !== 'organization' && (
               <Field label={t(`scope.${scopeKind}`)}>
-                <select name="scope_id" value={scopeId} onChange={(e) => setScopeId(e.target.value)}>
+                <select
+                  name="scope_id"
+                  value={scopeId}
+                  disabled={editing}
+                  onChange={(e) => setScopeId(e.target.value)}
+                >
                   <option value="">{t('common.choose')}</option>
                   {scopeOptions.map((o) => (
                     <option key={o.id} value={o.id}>
@@ -468,7 +530,13 @@ export function GoalFormPage() {
           </div>
           <div className="form-row">
             <Field label={t('goals.start')}>
-              <input type="date" name="start" value={start} onChange={(e) => setStart(e.target.value)} />
+              <input
+                type="date"
+                name="start"
+                value={start}
+                disabled={editing}
+                onChange={(e) => setStart(e.target.value)}
+              />
             </Field>
             <Field label={t('goals.deadline')}>
               <input
@@ -489,10 +557,20 @@ export function GoalFormPage() {
             </p>
             <div className="form-row">
               <Field label={t('common.from')}>
-                <input type="date" value={baselineFrom} onChange={(e) => setBaselineFrom(e.target.value)} />
+                <input
+                  type="date"
+                  value={baselineFrom}
+                  disabled={editing}
+                  onChange={(e) => setBaselineFrom(e.target.value)}
+                />
               </Field>
               <Field label={t('common.to')}>
-                <input type="date" value={baselineTo} onChange={(e) => setBaselineTo(e.target.value)} />
+                <input
+                  type="date"
+                  value={baselineTo}
+                  disabled={editing}
+                  onChange={(e) => setBaselineTo(e.target.value)}
+                />
               </Field>
             </div>
           </details>
@@ -525,65 +603,67 @@ export function GoalFormPage() {
           <Field label={t('goals.notes')}>
             <textarea rows={2} value={notes} onChange={(e) => setNotes(e.target.value)} />
           </Field>
-          <fieldset className="actions-editor">
-            <legend>{t('goals.actionPlan')}</legend>
-            {actions.map((a, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place
-              <div className="form-row" key={i}>
-                <Field label={t('goals.actionTitle')}>
-                  <input
-                    value={a.title}
-                    onChange={(e) =>
-                      setActions(actions.map((x, j) => (j === i ? { ...x, title: e.target.value } : x)))
-                    }
-                  />
-                </Field>
-                <Field label={t('goals.owner')}>
-                  <input
-                    value={a.owner}
-                    onChange={(e) =>
-                      setActions(actions.map((x, j) => (j === i ? { ...x, owner: e.target.value } : x)))
-                    }
-                  />
-                </Field>
-                <Field label={t('goals.due')}>
-                  <input
-                    type="date"
-                    value={a.due}
-                    onChange={(e) =>
-                      setActions(actions.map((x, j) => (j === i ? { ...x, due: e.target.value } : x)))
-                    }
-                  />
-                </Field>
-                <button
-                  type="button"
-                  className="link-button"
-                  onClick={() => setActions(actions.filter((_, j) => j !== i))}
-                >
-                  {t('common.remove')}
-                </button>
-              </div>
-            ))}
-            <button
-              type="button"
-              className="button-secondary small"
-              onClick={() =>
-                setActions([...actions, { title: '', owner: ownerName, due: addMonths(start, 1) }])
-              }
-            >
-              + {t('goals.addAction')}
-            </button>
-          </fieldset>
+          {!editing && (
+            <fieldset className="actions-editor">
+              <legend>{t('goals.actionPlan')}</legend>
+              {actions.map((a, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place
+                <div className="form-row" key={i}>
+                  <Field label={t('goals.actionTitle')}>
+                    <input
+                      value={a.title}
+                      onChange={(e) =>
+                        setActions(actions.map((x, j) => (j === i ? { ...x, title: e.target.value } : x)))
+                      }
+                    />
+                  </Field>
+                  <Field label={t('goals.owner')}>
+                    <input
+                      value={a.owner}
+                      onChange={(e) =>
+                        setActions(actions.map((x, j) => (j === i ? { ...x, owner: e.target.value } : x)))
+                      }
+                    />
+                  </Field>
+                  <Field label={t('goals.due')}>
+                    <input
+                      type="date"
+                      value={a.due}
+                      onChange={(e) =>
+                        setActions(actions.map((x, j) => (j === i ? { ...x, due: e.target.value } : x)))
+                      }
+                    />
+                  </Field>
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => setActions(actions.filter((_, j) => j !== i))}
+                  >
+                    {t('common.remove')}
+                  </button>
+                </div>
+              ))}
+              <button
+                type="button"
+                className="button-secondary small"
+                onClick={() =>
+                  setActions([...actions, { title: '', owner: ownerName, due: addMonths(start, 1) }])
+                }
+              >
+                + {t('goals.addAction')}
+              </button>
+            </fieldset>
+          )}
           {saveError ? <ErrorBox error={saveError} /> : null}
           <div className="form-buttons">
-            <button type="submit" className="button-primary" disabled={!draft || saving || smartFailed}>
-              {saving ? t('common.working') : t('goals.save')}
+            <button type="submit" className="button-primary" disabled={!body || saving || smartFailed}>
+              {saving ? t('common.working') : editing ? t('goals.saveChanges') : t('goals.save')}
             </button>
             {smartFailed && (
               <button
                 type="button"
                 className="button-secondary"
-                disabled={!draft || saving}
+                disabled={!body || saving}
                 onClick={(e) => void save(e, true)}
               >
                 {t('goals.saveAnyway')}
@@ -649,6 +729,14 @@ export function GoalDetailPage({ id }: { id: number }) {
     <>
       <PageHeader
         title={g.name}
+        actions={
+          canEdit &&
+          caps?.has('PATCH /api/v1/goals/{id}') && (
+            <Link to={`/goals/${g.id}/edit`} className="button-primary">
+              {t('goals.edit')}
+            </Link>
+          )
+        }
         subtitle={
           <>
             <Link to="/goals">{t('goals.title')}</Link> ·{' '}
