@@ -237,7 +237,14 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
             ? await mergeQaRatings(trx, org.id, importId, stage!)
             : record
               ? await mergeRecords(trx, org.id, importId, stage!, record.table, record.kind)
-              : await mergeTickets(trx, org.id, importId, stage as unknown as Stage<TicketRecord>, shape!);
+              : await mergeTickets(
+                  trx,
+                  store,
+                  org.id,
+                  importId,
+                  stage as unknown as Stage<TicketRecord>,
+                  shape!,
+                );
       await stage!.drop();
       const summary = summaryOf(importId, 'succeeded', counts);
       await recordImport(trx, org.id, summary, startedAt);
@@ -291,6 +298,7 @@ function withIdentity(record: CanonicalRecord, shape: ImportShape): CanonicalRec
 
 async function mergeTickets(
   trx: Trx,
+  store: Store,
   orgId: number,
   importId: number,
   stage: Stage<TicketRecord>,
@@ -307,7 +315,14 @@ async function mergeTickets(
     sql`(s.snapshot_key IS NULL OR t.snapshot_key IS NULL OR s.snapshot_key >= t.snapshot_key)`,
   );
   await addDimensions(trx, stage, orgId, TICKET_DIMENSIONS);
+  await analyzeTicketsAfterLargeMerge(trx, store, tickets);
   return { tickets };
+}
+
+/** Rows written in the open transaction are invisible to autovacuum: after a large merge, analyze. */
+async function analyzeTicketsAfterLargeMerge(trx: Trx, store: Store, counts: MergeCounts): Promise<void> {
+  if (counts.created + counts.updated < 10_000) return;
+  for (const statement of store.dialect.analyzeStatements(['tickets'])) await statement.execute(trx);
 }
 
 function ticketExtras(shape: ImportShape, importId: number) {
@@ -357,6 +372,7 @@ async function mergeEvents(
   await materialiseTicketsFromEvents(trx, store.dialect, orgId, changed, tickets);
   const rebuilt = await mergeStage(trx, tickets, 'tickets', orgId, ticketExtras('events', importId));
   await addDimensions(trx, tickets, orgId, TICKET_DIMENSIONS);
+  await analyzeTicketsAfterLargeMerge(trx, store, rebuilt);
   const rebuiltCount = rebuilt.created + rebuilt.updated + rebuilt.unchanged;
   await tickets.drop();
   await changed.drop();

@@ -43,6 +43,8 @@ export async function loadDeriveContext(store: Store, orgId: number): Promise<De
 }
 
 const PAGE = 2000;
+/** Derives at least this large refresh the planner statistics of the fact tables. */
+const ANALYZE_AFTER_TICKETS = 10_000;
 
 /**
  * Re-derives ticket facts for a scope: everything, the tickets an import touched (rows or events), or
@@ -74,6 +76,12 @@ export async function deriveTickets(
       summary.slaInstances += derived.reduce((n, d) => n + d.sla.length, 0);
     });
   }
+  // A large derive changes the fact tables' statistics: refresh them for the planner, as imports do for
+  // theirs (PostgreSQL's autovacuum may be off or a minute behind; DuckDB keeps its own current).
+  if (summary.tickets >= ANALYZE_AFTER_TICKETS) {
+    for (const statement of store.dialect.analyzeStatements(['ticket_facts', 'reply_facts', 'sla_instances']))
+      await statement.execute(store.db);
+  }
   summary.seconds = (performance.now() - started) / 1000;
   return summary;
 }
@@ -82,24 +90,36 @@ async function* chunks(ids: readonly string[], size: number): AsyncIterable<stri
   for (let i = 0; i < ids.length; i += size) yield ids.slice(i, i + size);
 }
 
-async function* pageTicketIds(
+/**
+ * The ticket ids of a scope in pages of `pageSize`, in id order. For an import, each side of the union
+ * stops at the page size (the page's ids are among the first `pageSize` of each side), so a page costs
+ * the same at the start and at the end of a large import instead of re-reading every id after it.
+ */
+export async function* pageTicketIds(
   store: Store,
   orgId: number,
   scope: { kind: 'all' } | { kind: 'import'; importId: number },
+  pageSize = PAGE,
 ): AsyncIterable<string[]> {
   let after = '';
   for (;;) {
-    const source =
+    const query =
       scope.kind === 'all'
-        ? sql`SELECT id FROM tickets WHERE org_id = ${orgId}`
-        : sql`SELECT id FROM tickets WHERE org_id = ${orgId} AND import_id = ${scope.importId}
-              UNION SELECT ticket_id AS id FROM ticket_events WHERE org_id = ${orgId} AND import_id = ${scope.importId}`;
-    const { rows } = await sql<{
-      id: string;
-    }>`SELECT id FROM (${source}) AS ids WHERE id > ${after} ORDER BY id LIMIT ${PAGE}`.execute(store.db);
+        ? sql<{
+            id: string;
+          }>`SELECT id FROM tickets WHERE org_id = ${orgId} AND id > ${after} ORDER BY id LIMIT ${pageSize}`
+        : sql<{ id: string }>`SELECT id FROM (
+            (SELECT id FROM tickets WHERE org_id = ${orgId} AND import_id = ${scope.importId} AND id > ${after}
+             ORDER BY id LIMIT ${pageSize})
+            UNION
+            (SELECT DISTINCT ticket_id AS id FROM ticket_events
+             WHERE org_id = ${orgId} AND import_id = ${scope.importId} AND ticket_id > ${after}
+             ORDER BY ticket_id LIMIT ${pageSize})
+          ) AS ids ORDER BY id LIMIT ${pageSize}`;
+    const { rows } = await query.execute(store.db);
     if (rows.length === 0) return;
     yield rows.map((r) => r.id);
     after = rows[rows.length - 1]!.id;
-    if (rows.length < PAGE) return;
+    if (rows.length < pageSize) return;
   }
 }

@@ -324,6 +324,29 @@ export interface SessionLookup {
   csrf: string;
 }
 
+const TOUCH_EVERY_MS = 60_000;
+/** When this process last wrote each session's or token's "last seen/used" time (ms). */
+const touchedAt = new Map<string, number>();
+
+/**
+ * Whether a request should write the "last seen/used" time, at most once a minute per session or
+ * token. Concurrent requests with the same credential all read the old time; only the first in this
+ * process writes, because DuckDB fails concurrent updates of one row ("Conflict on update") where
+ * PostgreSQL would make them wait.
+ */
+function shouldTouch(key: string, stored: Date | null, now: Date): boolean {
+  const last = Math.max(
+    stored?.getTime() ?? Number.NEGATIVE_INFINITY,
+    touchedAt.get(key) ?? Number.NEGATIVE_INFINITY,
+  );
+  if (now.getTime() - last <= TOUCH_EVERY_MS) return false;
+  if (touchedAt.size >= 10_000) {
+    for (const [k, at] of touchedAt) if (now.getTime() - at > TOUCH_EVERY_MS) touchedAt.delete(k);
+  }
+  touchedAt.set(key, now.getTime());
+  return true;
+}
+
 /** A live session for the cookie's secret; expired or idle sessions are deleted on sight. */
 export async function findSession(
   db: Db,
@@ -337,7 +360,7 @@ export async function findSession(
     await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
     return undefined;
   }
-  if (now.getTime() - row.last_seen_at.getTime() > 60_000) {
+  if (shouldTouch(`session:${idHash}`, row.last_seen_at, now)) {
     await db.updateTable('sessions').set({ last_seen_at: now }).where('id_hash', '=', idHash).execute();
   }
   return { orgId: row.org_id, userId: row.user_id, csrf: row.csrf_token };
@@ -387,7 +410,7 @@ export async function findApiToken(db: Db, token: string, now = new Date()): Pro
     .where('token_hash', '=', secretHash(token))
     .executeTakeFirst();
   if (!row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now)) return undefined;
-  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
+  if (shouldTouch(`token:${row.org_id}:${row.id}`, row.last_used_at, now)) {
     await db
       .updateTable('api_tokens')
       .set({ last_used_at: now })
