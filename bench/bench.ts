@@ -17,6 +17,7 @@ import type { DatabaseTarget } from '../src/storage/database.js';
 import {
   BASELINE_DIR,
   BENCH_ORG,
+  FLAT_ORG,
   HOME_RANGE,
   KPI_PAGE,
   type Phase,
@@ -48,6 +49,8 @@ const USAGE = `usage: npm run bench -- [options]
                        1,000,000-ticket event log; queries and the server keep the default
   --event-files K      import the event log as K files of whole tickets, one after the other
                        (default 1: one file, as the issue measures it)
+  --flat-only          no event log: generate and import the flat tickets only, and run the queries
+                       and the API on that organisation (how the 10,000,000-ticket run fits in hours)
   --save-baseline      also write the results as bench/baseline/<engine>-<N>.json
 `;
 
@@ -65,6 +68,7 @@ interface Options {
   saveBaseline: boolean;
   duckdbMemoryLimit: string | undefined;
   eventFiles: number;
+  flatOnly: boolean;
 }
 
 function parseOptions(argv: readonly string[]): Options | null {
@@ -85,6 +89,7 @@ function parseOptions(argv: readonly string[]): Options | null {
     saveBaseline: false,
     duckdbMemoryLimit: process.env.DESKSCORE_DUCKDB_MEMORY_LIMIT || undefined,
     eventFiles: 1,
+    flatOnly: false,
   };
   const int = (name: string, v: string | undefined) => {
     const n = Number(v);
@@ -137,6 +142,9 @@ function parseOptions(argv: readonly string[]): Options | null {
         break;
       case 'save-baseline':
         o.saveBaseline = true;
+        break;
+      case 'flat-only':
+        o.flatOnly = true;
         break;
       case 'duckdb-memory-limit': {
         const v = value();
@@ -272,14 +280,15 @@ async function runEngine(
           pgUrl: o.pgUrl,
           reps: o.reps,
           eventFiles: o.eventFiles,
+          queryOrg: o.flatOnly ? FLAT_ORG : BENCH_ORG,
         },
         name === 'queries' ? undefined : o.duckdbMemoryLimit,
       );
     log(`${engine}: ${o.tickets.toLocaleString('en-US')} tickets`);
     await phase('setup');
     const flat = await phase('import-flat');
-    const events = await phase('import-events');
-    const derived = await phase('derive');
+    const events = o.flatOnly ? null : await phase('import-events');
+    const derived = o.flatOnly ? null : await phase('derive');
     const queries = await phase('queries');
 
     let api: BenchResult['api'] = null;
@@ -313,9 +322,9 @@ async function runEngine(
       api.serverErrors = serverErrors(serverLog);
     }
 
-    const d = derived as {
+    const d = derived as null | {
       all: { ticketsPerSecond: number; seconds: number };
-      rederive: BenchResult['imports']['rederive'];
+      rederive: NonNullable<BenchResult['imports']['rederive']>;
       peakRssMB: number;
     };
     const result: BenchResult = {
@@ -337,7 +346,8 @@ async function runEngine(
         autocannon: packageVersion('autocannon'),
         git: gitState(),
         reps: o.reps,
-        orgSlug: BENCH_ORG,
+        orgSlug: o.flatOnly ? FLAT_ORG : BENCH_ORG,
+        flatOnly: o.flatOnly,
         duckdbMemoryLimitWhileLoading: o.duckdbMemoryLimit ?? '1GB (default)',
         eventFiles: o.eventFiles,
       },
@@ -345,8 +355,8 @@ async function runEngine(
       imports: {
         flat: flat as BenchResult['imports']['flat'],
         events: events as BenchResult['imports']['events'],
-        derive: { ...d.all, peakRssMB: d.peakRssMB },
-        rederive: d.rederive,
+        derive: d ? { ...d.all, peakRssMB: d.peakRssMB } : null,
+        rederive: d ? d.rederive : null,
       },
       queries: queries as unknown as BenchResult['queries'],
       api,
@@ -372,7 +382,7 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   try {
     log(`generating ${o.tickets.toLocaleString('en-US')} tickets (seed ${o.seed}) in ${dir}`);
-    const gen = await generateDataset(dir, o.tickets, o.seed);
+    const gen = await generateDataset(dir, o.tickets, o.seed, { eventLog: !o.flatOnly });
     log(
       `  ${gen.events.rows.toLocaleString('en-US')} events, ${gen.surveys.rows.toLocaleString('en-US')} surveys in ${gen.seconds.toFixed(1)} s`,
     );

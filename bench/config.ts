@@ -19,6 +19,8 @@ export interface PhaseInput {
   reps: number;
   /** The event log as one file (1) or split into this many files of whole tickets, imported in turn. */
   eventFiles: number;
+  /** The organisation the queries and the API read: BENCH_ORG (from the event log), or FLAT_ORG with --flat-only. */
+  queryOrg: string;
 }
 
 /** "Now" for every computation: after the data, fixed, so results are reproducible. */

@@ -426,13 +426,21 @@ function simulate(rng: Random, no: number, createdAt: number, customers: number)
 }
 
 /** Writes the four files for `tickets` tickets into `dir`. */
-export async function generateDataset(dir: string, tickets: number, seed = 42): Promise<DatasetFiles> {
+/** `eventLog: false` writes only the flat tickets and surveys (the same ones; the random draws are unchanged). */
+export async function generateDataset(
+  dir: string,
+  tickets: number,
+  seed = 42,
+  options: { eventLog?: boolean } = {},
+): Promise<DatasetFiles> {
+  const eventLog = options.eventLog ?? true;
   const started = performance.now();
   const rng = new Random(makeRng(seed));
   const flat = new CsvOut(join(dir, 'tickets.csv'), FLAT_HEADER);
   const events = new CsvOut(join(dir, 'events.csv'), EVENT_HEADER);
   const surveys = new CsvOut(join(dir, 'surveys.csv'), SURVEY_HEADER);
   const later = new CsvOut(join(dir, 'new-events.csv'), EVENT_HEADER);
+  const laterLine = (text: string) => (eventLog ? later.line(text) : undefined);
   const customers = Math.max(500, Math.round(tickets / 2.5));
   let laterTickets = 0;
   let surveyNo = 0;
@@ -448,7 +456,7 @@ export async function generateDataset(dir: string, tickets: number, seed = 42): 
     );
     const tk = simulate(rng, 100000 + i, createdAt, customers);
     await flat.line(tk.flat);
-    for (const e of tk.events) await events.line(eventLine(tk.id, e));
+    if (eventLog) for (const e of tk.events) await events.line(eventLine(tk.id, e));
 
     // Surveys about solved tickets.
     if (tk.solvedAt !== null) {
@@ -518,15 +526,15 @@ export async function generateDataset(dir: string, tickets: number, seed = 42): 
       laterTickets++;
       let at = Math.max(tk.last, createdAt) + MINUTE + Math.round(rng.exp(DAY) / SECOND) * SECOND;
       const agent = tk.agent ?? rng.pick(AGENTS_BY_TEAM[0]!);
-      await later.line(
+      await laterLine(
         eventLine(tk.id, { type: 'customer_message', at, actorType: 'customer', actor: tk.customer }),
       );
       at += rng.int(1, 10) * SECOND;
-      await later.line(eventLine(tk.id, { type: 'status_change', at, actorType: 'system', status: 'open' }));
+      await laterLine(eventLine(tk.id, { type: 'status_change', at, actorType: 'system', status: 'open' }));
       at += Math.round(rng.exp(3 * HOUR) / SECOND) * SECOND;
-      await later.line(eventLine(tk.id, { type: 'agent_reply', at, actorType: 'agent', actor: agent }));
+      await laterLine(eventLine(tk.id, { type: 'agent_reply', at, actorType: 'agent', actor: agent }));
       at += rng.int(10, 600) * SECOND;
-      await later.line(
+      await laterLine(
         eventLine(tk.id, { type: 'status_change', at, actorType: 'agent', actor: agent, status: 'solved' }),
       );
     }

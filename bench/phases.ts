@@ -29,6 +29,7 @@ import { importFile } from '../src/ingest/import-file.js';
 import { deriveTickets } from '../src/jobs/derive-tickets.js';
 import { createApiToken, createUser } from '../src/storage/accounts.js';
 import { openStore, type Store } from '../src/storage/database.js';
+import { DEFAULT_KPI_CACHE_MB, KpiResultCache } from '../src/storage/kpi-result-cache.js';
 import { createOrganization, type Organization, resolveOrganization } from '../src/storage/organizations.js';
 import { runKpiQuery } from '../src/storage/run-kpi-query.js';
 import { saveSchedule, saveSlaPolicy } from '../src/storage/settings-repository.js';
@@ -131,13 +132,14 @@ async function setup(store: Store, input: PhaseInput) {
   const bench = await createOrganization(store.db, { slug: BENCH_ORG, timeZone: DATA_ZONE });
   await configure(store, flat);
   await configure(store, bench);
-  const user = await createUser(store.db, bench.id, {
+  const queried = input.queryOrg === FLAT_ORG ? flat : bench;
+  const user = await createUser(store.db, queried.id, {
     email: MANAGER_EMAIL,
     name: 'Bench manager',
     role: 'manager',
     password: randomBytes(18).toString('base64url'),
   });
-  const { token } = await createApiToken(store.db, bench.id, {
+  const { token } = await createApiToken(store.db, queried.id, {
     userId: user.id,
     name: 'bench',
     scopes: ['read'],
@@ -358,7 +360,7 @@ async function explainAnalyze(store: Store, statement: { sql: string; parameters
 
 async function queries(store: Store, input: PhaseInput) {
   checkHomeCoversCatalogue(CATALOGUE);
-  const org = await resolveOrganization(store.db, BENCH_ORG);
+  const org = await resolveOrganization(store.db, input.queryOrg);
   // What autovacuum does a minute after a large write: measure settled tables, not its timing.
   if (store.dialect.name === 'postgres')
     for (const table of FACT_TABLES) await sql.raw(`VACUUM ANALYZE ${table}`).execute(store.db);
@@ -368,6 +370,16 @@ async function queries(store: Store, input: PhaseInput) {
   const home = await coldWarm(input.reps, () => engineHome(logged, org, CATALOGUE, HOME_RANGE));
   const homeStatements = log.statements.length / (input.reps + 1);
   const kpiPage = await coldWarm(input.reps, () => runKpiQuery(logged, org, CATALOGUE, KPI_PAGE, BENCH_NOW));
+
+  // As the server answers: through the KPI result cache (src/storage/kpi-result-cache.ts). The first run
+  // computes and fills it; the warm runs are what a dashboard gets until the next write.
+  const cached: Store = { ...store, kpiCache: new KpiResultCache(DEFAULT_KPI_CACHE_MB * 1024 * 1024) };
+  const homeCached = await coldWarm(input.reps, () => engineHome(cached, org, CATALOGUE, HOME_RANGE));
+  if (JSON.stringify(homeCached.result) !== JSON.stringify(home.result))
+    throw new Error('the home served through the result cache differs from the computed one');
+  const kpiPageCached = await coldWarm(input.reps, () =>
+    runKpiQuery(cached, org, CATALOGUE, KPI_PAGE, BENCH_NOW),
+  );
 
   // Each home KPI alone (warm), to show which ones cost the most.
   const perKpi: Array<{ kpi: string; ms: number }> = [];
@@ -427,6 +439,18 @@ async function queries(store: Store, input: PhaseInput) {
       statements: homeStatements,
     },
     kpiPage: { cold: kpiPage.cold, warm: kpiPage.warm, runs: kpiPage.runs, rows: kpiPage.result.length },
+    homeCached: {
+      cold: homeCached.cold,
+      warm: homeCached.warm,
+      runs: homeCached.runs,
+      rows: homeCached.result.length,
+    },
+    kpiPageCached: {
+      cold: kpiPageCached.cold,
+      warm: kpiPageCached.warm,
+      runs: kpiPageCached.runs,
+      rows: kpiPageCached.result.length,
+    },
     perKpiMs: perKpi,
     referenceDuckdb: { cold: duck.cold, warm: duck.warm, runs: duck.runs, rows: duck.result.length },
     referencePostgres: { cold: post.cold, warm: post.warm, runs: post.runs, rows: post.result.length },

@@ -17,6 +17,7 @@ import { SerialQueue } from '../jobs/serial-queue.js';
 import type { Store } from '../storage/database.js';
 import { type Access, type Principal, PUBLIC } from './access.js';
 import { authenticate, authorize, CSRF_HEADER, SESSION_COOKIE } from './authenticate.js';
+import { CredentialCache } from './credential-cache.js';
 import { HttpError } from './http-errors.js';
 import { alertRoutes } from './routes/alerts.js';
 import { auditRoutes } from './routes/audit.js';
@@ -67,6 +68,8 @@ export interface AppOptions {
 
 export interface AppContext {
   store: Store;
+  /** Who each token and session belongs to, while the account tables are unchanged. */
+  credentials: CredentialCache;
   /** Processes live batches after they are stored. */
   ingest: LiveBatchWorker;
   /** One import-like write at a time (see SerialQueue). */
@@ -133,6 +136,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ingest,
     writes,
     registry: options.registry,
+    credentials: new CredentialCache(options.store),
     localToken: options.localToken,
     runCli: options.runCli,
     readiness: options.readiness ?? (() => undefined),

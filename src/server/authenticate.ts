@@ -1,7 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { findApiToken, findSession, getUser, TOKEN_PREFIX, type User } from '../storage/accounts.js';
-import type { Organization } from '../storage/organizations.js';
+import { TOKEN_PREFIX, type User } from '../storage/accounts.js';
 import type { Access, Principal, UserPrincipal } from './access.js';
 import type { AppContext } from './app.js';
 import { forbidden, HttpError, unauthorized } from './http-errors.js';
@@ -16,20 +15,8 @@ export function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-async function loadUser(
-  ctx: AppContext,
-  orgId: number,
-  userId: number,
-): Promise<{ user: User; org: Organization }> {
-  const user = await getUser(ctx.store.db, orgId, userId);
-  if (!user || user.disabled_at !== null) throw unauthorized('this account is disabled or no longer exists');
-  const org = await ctx.store.db
-    .selectFrom('organizations')
-    .selectAll()
-    .where('id', '=', orgId)
-    .executeTakeFirst();
-  if (!org) throw unauthorized('this account has no organisation');
-  return { user, org };
+function checkEnabled(user: User): void {
+  if (user.disabled_at !== null) throw unauthorized('this account is disabled or no longer exists');
 }
 
 /** The caller: a bearer token (API token or the local CLI's), else the session cookie, else 401. */
@@ -41,17 +28,24 @@ export async function authenticate(ctx: AppContext, request: FastifyRequest): Pr
     const secret = match[1]!;
     if (ctx.localToken !== undefined && sameSecret(secret, ctx.localToken)) return { kind: 'local' };
     if (!secret.startsWith(TOKEN_PREFIX)) throw unauthorized('unknown, revoked or expired API token');
-    const token = await findApiToken(ctx.store.db, secret, ctx.now());
-    if (!token) throw unauthorized('unknown, revoked or expired API token');
-    const { user, org } = await loadUser(ctx, token.org_id, token.user_id);
-    return { kind: 'user', via: 'token', user, org, token };
+    const found = await ctx.credentials.token(secret, ctx.now());
+    if (!found) throw unauthorized('unknown, revoked or expired API token');
+    checkEnabled(found.user);
+    return { kind: 'user', via: 'token', user: found.user, org: found.org, token: found.token };
   }
   const cookie = request.cookies[SESSION_COOKIE];
   if (cookie) {
-    const session = await findSession(ctx.store.db, cookie, ctx.now());
-    if (!session) throw unauthorized('your session has expired: log in again');
-    const { user, org } = await loadUser(ctx, session.orgId, session.userId);
-    return { kind: 'user', via: 'session', user, org, csrf: session.csrf, sessionSecret: cookie };
+    const found = await ctx.credentials.session(cookie, ctx.now());
+    if (!found) throw unauthorized('your session has expired: log in again');
+    checkEnabled(found.user);
+    return {
+      kind: 'user',
+      via: 'session',
+      user: found.user,
+      org: found.org,
+      csrf: found.csrf,
+      sessionSecret: cookie,
+    };
   }
   throw unauthorized();
 }

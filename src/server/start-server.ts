@@ -9,6 +9,7 @@ import { recordSecurityChecks } from '../jobs/security-checks.js';
 import { SerialQueue } from '../jobs/serial-queue.js';
 import { randomSecret } from '../storage/accounts.js';
 import { type DatabaseTarget, openStore, type Store } from '../storage/database.js';
+import { kpiCacheFromEnvironment } from '../storage/kpi-result-cache.js';
 import { createOrganization, listOrganizations } from '../storage/organizations.js';
 import { buildApp, type CliRunner } from './app.js';
 import { readLiveServer, removeServerFile, serverFilePath, writeServerFile } from './server-file.js';
@@ -61,7 +62,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         `a server already runs on this database at ${running.url} (pid ${running.pid})`,
       );
   }
-  const store = await openStore(options.target);
+  const store = await openStore(options.target, { kpiCache: kpiCacheFromEnvironment() });
   let pending: string | undefined = 'preparing accounts';
   const localToken = randomSecret();
   const writes = new SerialQueue();

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Kysely, Transaction } from 'kysely';
-import type { ApiTokensTable, Database, UsersTable } from './schema.js';
+import type { ApiTokensTable, Database, OrganizationsTable, UsersTable } from './schema.js';
 
 /** The five roles, most powerful first (issue 6). */
 export const ROLES = ['admin', 'manager', 'team_lead', 'agent', 'viewer'] as const;
@@ -318,12 +318,6 @@ export async function createSession(
   return { secret, csrf, expiresAt };
 }
 
-export interface SessionLookup {
-  orgId: number;
-  userId: number;
-  csrf: string;
-}
-
 const TOUCH_EVERY_MS = 60_000;
 /** When this process last wrote each session's or token's "last seen/used" time (ms). */
 const touchedAt = new Map<string, number>();
@@ -345,25 +339,6 @@ function shouldTouch(key: string, stored: Date | null, now: Date): boolean {
   }
   touchedAt.set(key, now.getTime());
   return true;
-}
-
-/** A live session for the cookie's secret; expired or idle sessions are deleted on sight. */
-export async function findSession(
-  db: Db,
-  secret: string,
-  now = new Date(),
-): Promise<SessionLookup | undefined> {
-  const idHash = secretHash(secret);
-  const row = await db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
-  if (!row) return undefined;
-  if (row.expires_at <= now || now.getTime() - row.last_seen_at.getTime() > SESSION_IDLE_MS) {
-    await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
-    return undefined;
-  }
-  if (shouldTouch(`session:${idHash}`, row.last_seen_at, now)) {
-    await db.updateTable('sessions').set({ last_seen_at: now }).where('id_hash', '=', idHash).execute();
-  }
-  return { orgId: row.org_id, userId: row.user_id, csrf: row.csrf_token };
 }
 
 export async function deleteSession(db: Db, secret: string): Promise<void> {
@@ -403,24 +378,6 @@ export async function createApiToken(
   return { token, record: publicToken(row) };
 }
 
-export async function findApiToken(db: Db, token: string, now = new Date()): Promise<ApiToken | undefined> {
-  const row = await db
-    .selectFrom('api_tokens')
-    .selectAll()
-    .where('token_hash', '=', secretHash(token))
-    .executeTakeFirst();
-  if (!row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now)) return undefined;
-  if (shouldTouch(`token:${row.org_id}:${row.id}`, row.last_used_at, now)) {
-    await db
-      .updateTable('api_tokens')
-      .set({ last_used_at: now })
-      .where('org_id', '=', row.org_id)
-      .where('id', '=', row.id)
-      .execute();
-  }
-  return publicToken(row);
-}
-
 export async function listApiTokens(db: Db, orgId: number, userId?: number): Promise<ApiToken[]> {
   let q = db.selectFrom('api_tokens').selectAll().where('org_id', '=', orgId);
   if (userId !== undefined) q = q.where('user_id', '=', userId);
@@ -445,4 +402,177 @@ export async function revokeApiToken(db: Db, orgId: number, id: string): Promise
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
     .execute();
+}
+
+// Who is calling --------------------------------------------------------------------------------
+
+export interface Holder {
+  user: User;
+  org: OrganizationsTable;
+}
+
+/**
+ * The user and organisation behind a token or session, with the user's teams, in one statement: the
+ * server asks on every request, and on DuckDB each statement costs about as much as the whole answer.
+ */
+function holderQuery(db: Db) {
+  return db
+    .selectFrom('users as u')
+    .innerJoin('organizations as o', 'o.id', 'u.org_id')
+    .leftJoin('user_teams as ut', (j) =>
+      j.onRef('ut.org_id', '=', 'u.org_id').onRef('ut.user_id', '=', 'u.id'),
+    )
+    .select([
+      'u.org_id as u_org_id',
+      'u.id as u_id',
+      'u.email as u_email',
+      'u.name as u_name',
+      'u.role as u_role',
+      'u.agent_id as u_agent_id',
+      'u.locale as u_locale',
+      'u.must_change_password as u_must_change_password',
+      'u.created_at as u_created_at',
+      'u.updated_at as u_updated_at',
+      'u.disabled_at as u_disabled_at',
+      'o.id as o_id',
+      'o.slug as o_slug',
+      'o.name as o_name',
+      'o.time_zone as o_time_zone',
+      'o.created_at as o_created_at',
+      'ut.team_id as team_id',
+    ])
+    .orderBy('ut.team_id');
+}
+
+type HolderRow = Awaited<ReturnType<ReturnType<typeof holderQuery>['execute']>>[number];
+
+function holderOf(rows: readonly HolderRow[]): Holder | undefined {
+  const r = rows[0];
+  if (!r) return undefined;
+  return {
+    user: {
+      org_id: r.u_org_id,
+      id: r.u_id,
+      email: r.u_email,
+      name: r.u_name,
+      role: r.u_role as Role,
+      agent_id: r.u_agent_id,
+      locale: r.u_locale,
+      must_change_password: r.u_must_change_password,
+      created_at: r.u_created_at,
+      updated_at: r.u_updated_at,
+      disabled_at: r.u_disabled_at,
+      team_ids: rows.flatMap((x) => (x.team_id === null ? [] : [x.team_id])),
+    },
+    org: { id: r.o_id, slug: r.o_slug, name: r.o_name, time_zone: r.o_time_zone, created_at: r.o_created_at },
+  };
+}
+
+/** A token, its holder and the holder's teams, as stored (not yet checked for revocation or expiry). */
+export interface TokenRecord extends Holder {
+  token: ApiToken;
+}
+
+/** A session, its holder and the holder's teams, as stored (not yet checked for expiry). */
+export interface SessionRecord extends Holder {
+  idHash: string;
+  csrf: string;
+  expiresAt: Date;
+  lastSeenAt: Date;
+}
+
+export async function loadTokenRecord(db: Db, tokenHash: string): Promise<TokenRecord | undefined> {
+  const rows = await holderQuery(db)
+    .innerJoin('api_tokens as t', (j) => j.onRef('t.org_id', '=', 'u.org_id').onRef('t.user_id', '=', 'u.id'))
+    .select([
+      't.id as t_id',
+      't.name as t_name',
+      't.scopes as t_scopes',
+      't.created_at as t_created_at',
+      't.expires_at as t_expires_at',
+      't.revoked_at as t_revoked_at',
+      't.last_used_at as t_last_used_at',
+    ])
+    .where('t.token_hash', '=', tokenHash)
+    .execute();
+  const holder = holderOf(rows);
+  const r = rows[0];
+  if (!holder || !r) return undefined;
+  return {
+    ...holder,
+    token: {
+      org_id: r.u_org_id,
+      id: r.t_id,
+      user_id: r.u_id,
+      name: r.t_name,
+      scopes: r.t_scopes.split(' ').filter(Boolean) as TokenScope[],
+      created_at: r.t_created_at,
+      expires_at: r.t_expires_at,
+      revoked_at: r.t_revoked_at,
+      last_used_at: r.t_last_used_at,
+    },
+  };
+}
+
+/** Whether a stored token is live now; writes its last use at most once a minute. */
+export async function acceptToken(db: Db, record: TokenRecord, now: Date): Promise<boolean> {
+  const t = record.token;
+  if (t.revoked_at !== null || (t.expires_at !== null && t.expires_at <= now)) return false;
+  if (shouldTouch(`token:${t.org_id}:${t.id}`, t.last_used_at, now)) {
+    await db
+      .updateTable('api_tokens')
+      .set({ last_used_at: now })
+      .where('org_id', '=', t.org_id)
+      .where('id', '=', t.id)
+      .execute();
+  }
+  return true;
+}
+
+/** A live API token and its holder. */
+export async function findTokenHolder(
+  db: Db,
+  token: string,
+  now = new Date(),
+): Promise<TokenRecord | undefined> {
+  const record = await loadTokenRecord(db, secretHash(token));
+  return record && (await acceptToken(db, record, now)) ? record : undefined;
+}
+
+export async function loadSessionRecord(db: Db, idHash: string): Promise<SessionRecord | undefined> {
+  const rows = await holderQuery(db)
+    .innerJoin('sessions as s', (j) => j.onRef('s.org_id', '=', 'u.org_id').onRef('s.user_id', '=', 'u.id'))
+    .select(['s.csrf_token as s_csrf', 's.expires_at as s_expires_at', 's.last_seen_at as s_last_seen_at'])
+    .where('s.id_hash', '=', idHash)
+    .execute();
+  const holder = holderOf(rows);
+  const r = rows[0];
+  if (!holder || !r) return undefined;
+  return { ...holder, idHash, csrf: r.s_csrf, expiresAt: r.s_expires_at, lastSeenAt: r.s_last_seen_at };
+}
+
+/** Whether a stored session is live now; expired or idle ones are deleted, live ones touched once a minute. */
+export async function acceptSession(db: Db, record: SessionRecord, now: Date): Promise<boolean> {
+  if (record.expiresAt <= now || now.getTime() - record.lastSeenAt.getTime() > SESSION_IDLE_MS) {
+    await db.deleteFrom('sessions').where('id_hash', '=', record.idHash).execute();
+    return false;
+  }
+  if (shouldTouch(`session:${record.idHash}`, record.lastSeenAt, now)) {
+    await db
+      .updateTable('sessions')
+      .set({ last_seen_at: now })
+      .where('id_hash', '=', record.idHash)
+      .execute();
+  }
+  return true;
+}
+
+/** A live session and its holder; expired or idle sessions are deleted on sight. */
+export async function findSessionHolder(
+  db: Db,
+  secret: string,
+  now = new Date(),
+): Promise<SessionRecord | undefined> {
+  const record = await loadSessionRecord(db, secretHash(secret));
+  return record && (await acceptSession(db, record, now)) ? record : undefined;
 }

@@ -82,6 +82,22 @@ export async function runKpiQuery(
   const def = registry.get(q.kpi);
   if (!def) throw new KpiQueryError(`unknown KPI "${q.kpi}" (see: deskscore kpi --list)`);
   checkQueryAgainst(def, q);
+  if (store.kpiCache) {
+    // Everything the rows depend on besides the stored data, whose version the cache checks.
+    const key = JSON.stringify([org.id, org.time_zone, q, now.getTime(), restrict]);
+    return store.kpiCache.get(store, key, () => computeKpiRows(store, org, def, q, now, restrict));
+  }
+  return computeKpiRows(store, org, def, q, now, restrict);
+}
+
+async function computeKpiRows(
+  store: Store,
+  org: Organization,
+  def: KpiDefinition,
+  q: KpiQuery,
+  now: Date,
+  restrict: Restriction,
+): Promise<KpiRow[]> {
   let buckets: Bucket[];
   try {
     buckets = bucketsOf(q.from, q.to, q.grain, org.time_zone);

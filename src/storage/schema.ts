@@ -654,7 +654,13 @@ export interface ReportSchedulesTable {
   updated_at: Date;
 }
 
+export interface DataVersionTable {
+  id: number;
+  version: number;
+}
+
 export interface Database {
+  deskscore_data_version: DataVersionTable;
   ingest_batches: IngestBatchesTable;
   ingest_secrets: IngestSecretsTable;
   users: UsersTable;

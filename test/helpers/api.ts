@@ -5,6 +5,7 @@ import { deriveTickets } from '../../src/jobs/derive-tickets.js';
 import { buildApp } from '../../src/server/app.js';
 import { createUser, type Role } from '../../src/storage/accounts.js';
 import type { Store } from '../../src/storage/database.js';
+import { KpiResultCache } from '../../src/storage/kpi-result-cache.js';
 import { createOrganization, type Organization } from '../../src/storage/organizations.js';
 import { type EngineName, freshStore } from './engines.js';
 import { dedent, scratchDir } from './files.js';
@@ -48,7 +49,8 @@ export async function apiFixture(
   engine: EngineName,
   options: { loginRateLimit?: { max: number; windowMs: number }; logger?: object } = {},
 ): Promise<ApiFixture> {
-  const store = await freshStore(engine);
+  // Through the KPI result cache, as the server runs: every API test also checks its invalidation.
+  const store = await freshStore(engine, { kpiCache: new KpiResultCache(8 * 1024 * 1024) });
   const files = scratchDir();
   const orgA = await createOrganization(store.db, { slug: 'acme', timeZone: 'UTC' });
   const orgB = await createOrganization(store.db, { slug: 'globex', timeZone: 'UTC' });

@@ -1,7 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { type DatabaseTarget, openStore, type Store } from '../../src/storage/database.js';
+import {
+  type DatabaseTarget,
+  type OpenStoreOptions,
+  openStore,
+  type Store,
+} from '../../src/storage/database.js';
 
 export const POSTGRES_URL =
   process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -29,15 +34,15 @@ export type EngineName = 'duckdb' | 'postgres';
 export const ENGINES: EngineName[] = postgresAvailable ? ['duckdb', 'postgres'] : ['duckdb'];
 
 /** A fresh, migrated store: an in-memory DuckDB, or a new PostgreSQL schema dropped on close. */
-export async function freshStore(engine: EngineName): Promise<Store> {
-  if (engine === 'duckdb') return openStore({ kind: 'duckdb', location: ':memory:' });
+export async function freshStore(engine: EngineName, options: OpenStoreOptions = {}): Promise<Store> {
+  if (engine === 'duckdb') return openStore({ kind: 'duckdb', location: ':memory:' }, options);
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${schema}`);
   await admin.end();
   const target: DatabaseTarget = { kind: 'postgres', location: POSTGRES_URL, schema };
-  const store = await openStore(target);
+  const store = await openStore(target, options);
   return {
     ...store,
     async close() {

@@ -3,8 +3,8 @@ import {
   createApiToken,
   createSession,
   createUser,
-  findApiToken,
-  findSession,
+  findSessionHolder,
+  findTokenHolder,
 } from '../../src/storage/accounts.js';
 import type { Store } from '../../src/storage/database.js';
 import { createOrganization } from '../../src/storage/organizations.js';
@@ -35,10 +35,15 @@ describe.each(ENGINES)('concurrent requests with one credential on %s', (engine)
     for (const minutes of [0, 2, 4]) {
       const now = new Date(Date.now() + minutes * 60_000);
       const found = await Promise.all([
-        ...Array.from({ length: 20 }, () => findApiToken(store.db, token, now)),
-        ...Array.from({ length: 20 }, () => findSession(store.db, session.secret, now)),
+        ...Array.from({ length: 20 }, () => findTokenHolder(store.db, token, now)),
+        ...Array.from({ length: 20 }, () => findSessionHolder(store.db, session.secret, now)),
       ]);
       expect(found.every((f) => f !== undefined)).toBe(true);
+      expect(found[0]).toMatchObject({
+        user: { id: user.id, team_ids: [] },
+        org: { id: org.id },
+        token: { id: record.id },
+      });
       const stored = await store.db
         .selectFrom('api_tokens')
         .select('last_used_at')

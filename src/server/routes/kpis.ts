@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { KRAS } from '../../catalogue/kras.js';
 import { DIMENSIONS, GRAINS } from '../../engine/kpi-definition.js';
 import { KpiQueryError, parseWhereClauses } from '../../engine/kpi-query.js';
+import { kpiNow } from '../../storage/kpi-result-cache.js';
 import { KpiScopeError, runKpiQuery } from '../../storage/run-kpi-query.js';
 import { EVERYONE, roles } from '../access.js';
 import { userPrincipal } from '../authenticate.js';
@@ -171,7 +172,7 @@ export const kpiRoutes: FastifyPluginAsyncZod = async (app) => {
             ...(q.statistic ? { statistic: q.statistic } : {}),
             ...(q.clock ? { clock: q.clock } : {}),
           },
-          ctx.now(),
+          kpiNow(ctx.now()),
           kpiRestriction(p, def),
         );
       } catch (error) {

@@ -19,6 +19,7 @@ import * as accounts from './0017_accounts.js';
 import * as goalsAndScorecards from './0018_goals_and_scorecards.js';
 import * as liveIngestion from './0020_live_ingestion.js';
 import * as alertsAndReports from './0021_alerts_and_reports.js';
+import * as dataVersion from './0022_data_version.js';
 
 /** Every migration, in order. Names sort in the order they must run; never rename or remove one. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '0018_goals_and_scorecards': goalsAndScorecards,
   '0020_live_ingestion': liveIngestion,
   '0021_alerts_and_reports': alertsAndReports,
+  '0022_data_version': dataVersion,
 };
