@@ -13,6 +13,7 @@ import {
   setActionStatus,
   statusHistory,
 } from '../../storage/goals-repository.js';
+import { kpiNow } from '../../storage/kpi-result-cache.js';
 import { findScope } from '../../storage/scopes.js';
 import { EVERYONE, MANAGERS, roles } from '../access.js';
 import { userPrincipal } from '../authenticate.js';
@@ -113,7 +114,10 @@ export const goalRoutes: FastifyPluginAsyncZod = async (app) => {
   /** The goals the caller may see: in a visible scope, or owned by the caller. */
   const visibleReports = async (request: Parameters<typeof userPrincipal>[0], ids?: number[]) => {
     const p = userPrincipal(request);
-    const reports = await evaluateGoals(ctx.store, p.org, { now: ctx.now(), ...(ids ? { ids } : {}) });
+    const reports = await evaluateGoals(ctx.store, p.org, {
+      now: kpiNow(ctx.now()),
+      ...(ids ? { ids } : {}),
+    });
     const out: GoalReport[] = [];
     for (const r of reports) {
       if (r.owner.userId === p.user.id || (await canSeeScope(p, r.scope, (a) => agentTeam(p.org.id, a))))

@@ -11,6 +11,7 @@ import {
 import { coachingSuggestions } from '../../jobs/coaching.js';
 import { checkCounterweights } from '../../jobs/counterweights.js';
 import { agentVsTeamMedian, buildScorecard, compareScorecards } from '../../jobs/scorecards.js';
+import { kpiNow } from '../../storage/kpi-result-cache.js';
 import type { Organization } from '../../storage/organizations.js';
 import {
   loadScoringSettings,
@@ -78,11 +79,11 @@ export const scorecardRoutes: FastifyPluginAsyncZod = async (app) => {
       const card = await buildScorecard(ctx.store, p.org, {
         scope,
         period: periodOf(q, p.org, ctx.now()),
-        now: ctx.now(),
+        now: kpiNow(ctx.now()),
         ...(q.role ? { role: q.role } : {}),
       });
       const teamMedian =
-        scope.kind === 'agent' ? await agentVsTeamMedian(ctx.store, p.org, card, ctx.now()) : null;
+        scope.kind === 'agent' ? await agentVsTeamMedian(ctx.store, p.org, card, kpiNow(ctx.now())) : null;
       return { ...card, team_median: teamMedian };
     },
   );
@@ -108,7 +109,7 @@ export const scorecardRoutes: FastifyPluginAsyncZod = async (app) => {
       const result = await compareScorecards(ctx.store, p.org, {
         kind: q.kind,
         period: periodOf(q, p.org, ctx.now()),
-        now: ctx.now(),
+        now: kpiNow(ctx.now()),
         ...(q.role ? { role: q.role } : {}),
       });
       return { ...result };
@@ -133,7 +134,7 @@ export const scorecardRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const p = userPrincipal(request);
       const result = await checkCounterweights(ctx.store, p.org, {
-        now: ctx.now(),
+        now: kpiNow(ctx.now()),
         ...(request.query.last_day ? { lastDay: request.query.last_day } : {}),
         ...(p.user.role === 'team_lead' ? { levels: ['team'] as const } : {}),
       });
@@ -180,7 +181,7 @@ export const scorecardRoutes: FastifyPluginAsyncZod = async (app) => {
         ...(await coachingSuggestions(ctx.store, p.org, {
           scope,
           period: periodOf(q, p.org, ctx.now()),
-          now: ctx.now(),
+          now: kpiNow(ctx.now()),
         })),
       };
     },
