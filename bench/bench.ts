@@ -7,7 +7,7 @@
  * (bench/load.ts). Prints the table and the targets; writes bench/results/<date>-<engine>-<N>.json.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -24,7 +24,7 @@ import {
   type PhaseInput,
   RESULTS_DIR,
 } from './config.js';
-import { generateDataset, splitEventLog } from './dataset.js';
+import { type DatasetFiles, generateDataset, splitEventLog } from './dataset.js';
 import { HOME_KPIS } from './home-reference.js';
 import { loadTest, startServerChild, warmUp } from './load.js';
 import { type BenchResult, checkTargets, normalise, renderTable, renderTargets } from './report.js';
@@ -52,6 +52,12 @@ const USAGE = `usage: npm run bench -- [options]
   --flat-only          no event log: generate and import the flat tickets only, and run the queries
                        and the API on that organisation (how the 10,000,000-ticket run fits in hours)
   --save-baseline      also write the results as bench/baseline/<engine>-<N>.json
+  --from-phase P       with --work-dir of an earlier run that used --keep: start at phase P (queries or
+                       api), on the databases that run kept; earlier phases' figures are read from its
+                       result files (to re-measure the queries after a change without reloading)
+A work directory that already holds the same dataset (same size, seed, shape and generator) is reused.
+At 1,000,000 tickets and more, the event log is imported as files of 100,000 tickets each and DuckDB
+loads with memory_limit 4GB, unless --event-files or --duckdb-memory-limit say otherwise.
 `;
 
 interface Options {
@@ -67,8 +73,9 @@ interface Options {
   keep: boolean;
   saveBaseline: boolean;
   duckdbMemoryLimit: string | undefined;
-  eventFiles: number;
+  eventFiles: number | undefined;
   flatOnly: boolean;
+  fromPhase: 'queries' | 'api' | undefined;
 }
 
 function parseOptions(argv: readonly string[]): Options | null {
@@ -88,8 +95,9 @@ function parseOptions(argv: readonly string[]): Options | null {
     keep: false,
     saveBaseline: false,
     duckdbMemoryLimit: process.env.DESKSCORE_DUCKDB_MEMORY_LIMIT || undefined,
-    eventFiles: 1,
+    eventFiles: undefined,
     flatOnly: false,
+    fromPhase: undefined,
   };
   const int = (name: string, v: string | undefined) => {
     const n = Number(v);
@@ -146,6 +154,12 @@ function parseOptions(argv: readonly string[]): Options | null {
       case 'flat-only':
         o.flatOnly = true;
         break;
+      case 'from-phase': {
+        const p = value();
+        if (p !== 'queries' && p !== 'api') throw new Error('--from-phase is queries or api');
+        o.fromPhase = p;
+        break;
+      }
       case 'duckdb-memory-limit': {
         const v = value();
         if (!v || !/^\d+(\.\d+)?\s*[KMGT]i?B$/i.test(v))
@@ -157,6 +171,11 @@ function parseOptions(argv: readonly string[]): Options | null {
         throw new Error(`unknown option ${arg} (see --help)`);
     }
   }
+  if (o.fromPhase && !o.workDir)
+    throw new Error('--from-phase needs the --work-dir of a run made with --keep');
+  // A large event log as one file outgrows DuckDB's default memory limit (bench/README.md).
+  if (o.eventFiles === undefined) o.eventFiles = o.tickets >= 1_000_000 ? Math.ceil(o.tickets / 100_000) : 1;
+  if (o.duckdbMemoryLimit === undefined && o.tickets >= 1_000_000) o.duckdbMemoryLimit = '4GB';
   return o;
 }
 
@@ -257,33 +276,55 @@ async function runEngine(
 ): Promise<BenchResult> {
   let target: DatabaseTarget;
   let schema: string | undefined;
+  const schemaFile = join(dir, 'pg-schema');
   if (engine === 'postgres') {
-    schema = `bench_${randomBytes(5).toString('hex')}`;
-    await pgAdmin(o.pgUrl, `CREATE SCHEMA ${schema}`);
+    if (o.fromPhase) {
+      if (!existsSync(schemaFile)) throw new Error(`${schemaFile} is missing: was the earlier run kept?`);
+      schema = readFileSync(schemaFile, 'utf8').trim();
+    } else {
+      schema = `bench_${randomBytes(5).toString('hex')}`;
+      await pgAdmin(o.pgUrl, `CREATE SCHEMA ${schema}`);
+      if (o.keep) writeFileSync(schemaFile, schema);
+    }
     target = { kind: 'postgres', location: o.pgUrl, schema };
   } else {
     target = { kind: 'duckdb', location: join(dir, 'bench.duckdb') };
-    rmSync(target.location, { force: true });
-    rmSync(`${target.location}.wal`, { force: true });
+    if (o.fromPhase) {
+      if (!existsSync(target.location))
+        throw new Error(`${target.location} is missing: was the earlier run kept?`);
+    } else {
+      rmSync(target.location, { force: true });
+      rmSync(`${target.location}.wal`, { force: true });
+    }
   }
   const loadBefore = loadavg()[0]!;
   try {
     // The memory limit option is for loading; queries and the server run as configured.
+    const earlier = (name: Phase) => {
+      const file = join(dir, `result-${engine}-${name}.json`);
+      if (!existsSync(file)) throw new Error(`${file} is missing: the earlier run did not reach ${name}`);
+      log(`  ${name}: figures of the earlier run`);
+      return Promise.resolve(JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>);
+    };
+    const skipped = (name: Phase) =>
+      o.fromPhase !== undefined && (name !== 'queries' || o.fromPhase === 'api');
     const phase = (name: Phase) =>
-      runPhase(
-        {
-          phase: name,
-          target,
-          dir,
-          resultFile: join(dir, `result-${engine}-${name}.json`),
-          tickets: o.tickets,
-          pgUrl: o.pgUrl,
-          reps: o.reps,
-          eventFiles: o.eventFiles,
-          queryOrg: o.flatOnly ? FLAT_ORG : BENCH_ORG,
-        },
-        name === 'queries' ? undefined : o.duckdbMemoryLimit,
-      );
+      skipped(name)
+        ? earlier(name)
+        : runPhase(
+            {
+              phase: name,
+              target,
+              dir,
+              resultFile: join(dir, `result-${engine}-${name}.json`),
+              tickets: o.tickets,
+              pgUrl: o.pgUrl,
+              reps: o.reps,
+              eventFiles: o.eventFiles ?? 1,
+              queryOrg: o.flatOnly ? FLAT_ORG : BENCH_ORG,
+            },
+            name === 'queries' ? undefined : o.duckdbMemoryLimit,
+          );
     log(`${engine}: ${o.tickets.toLocaleString('en-US')} tickets`);
     await phase('setup');
     const flat = await phase('import-flat');
@@ -299,7 +340,7 @@ async function runEngine(
       );
       const server = await startServerChild(target, serverLog);
       try {
-        const token = readFileSync(join(dir, 'api-token'), 'utf8');
+        const token = readFileSync(join(dir, `api-token-${engine}`), 'utf8');
         const paths = apiPaths();
         const idle = server.memory();
         await warmUp(server.url, token, [...paths.home, ...paths.kpiPage]);
@@ -367,9 +408,35 @@ async function runEngine(
     result.targets = checkTargets(result);
     return result;
   } finally {
-    if (schema && !o.keep) await pgAdmin(o.pgUrl, `DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    if (schema && !o.keep && !o.fromPhase) await pgAdmin(o.pgUrl, `DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     else if (schema) log(`kept PostgreSQL schema ${schema}`);
   }
+}
+
+/**
+ * The generated files: those already in the work directory when its manifest names the same size, seed,
+ * shape and generator source (generation is deterministic), else generated anew.
+ */
+async function datasetIn(dir: string, o: Options): Promise<DatasetFiles> {
+  const manifestFile = join(dir, 'dataset.json');
+  const generator = createHash('sha256')
+    .update(readFileSync(join(BENCH_DIR, 'dataset.ts')))
+    .digest('hex');
+  const wanted = { tickets: o.tickets, seed: o.seed, eventLog: !o.flatOnly, generator };
+  if (existsSync(manifestFile)) {
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as typeof wanted & {
+      files: DatasetFiles;
+    };
+    const same = (Object.keys(wanted) as Array<keyof typeof wanted>).every((k) => manifest[k] === wanted[k]);
+    if (same && existsSync(manifest.files.flat.path)) {
+      log(`reusing the ${o.tickets.toLocaleString('en-US')}-ticket dataset in ${dir}`);
+      return manifest.files;
+    }
+  }
+  log(`generating ${o.tickets.toLocaleString('en-US')} tickets (seed ${o.seed}) in ${dir}`);
+  const files = await generateDataset(dir, o.tickets, o.seed, { eventLog: !o.flatOnly });
+  writeFileSync(manifestFile, JSON.stringify({ ...wanted, files }, null, 2));
+  return files;
 }
 
 async function main(): Promise<void> {
@@ -381,13 +448,13 @@ async function main(): Promise<void> {
   const dir = o.workDir ? resolve(o.workDir) : mkdtempSync(join(tmpdir(), 'deskscore-bench-'));
   mkdirSync(dir, { recursive: true });
   try {
-    log(`generating ${o.tickets.toLocaleString('en-US')} tickets (seed ${o.seed}) in ${dir}`);
-    const gen = await generateDataset(dir, o.tickets, o.seed, { eventLog: !o.flatOnly });
+    const gen = await datasetIn(dir, o);
     log(
       `  ${gen.events.rows.toLocaleString('en-US')} events, ${gen.surveys.rows.toLocaleString('en-US')} surveys in ${gen.seconds.toFixed(1)} s`,
     );
-    if (o.eventFiles > 1) {
-      const parts = await splitEventLog(dir, o.tickets, o.eventFiles);
+    const eventFiles = o.eventFiles ?? 1;
+    if (eventFiles > 1 && !o.flatOnly) {
+      const parts = await splitEventLog(dir, o.tickets, eventFiles);
       log(`  event log split into ${parts.length} files of whole tickets`);
     }
     const strip = (f: { rows: number; bytes: number; sha256: string }) => ({
@@ -435,7 +502,7 @@ async function main(): Promise<void> {
       `\ndeskscore benchmark: ${o.tickets.toLocaleString('en-US')} tickets (seed ${o.seed}), ` +
         `${r0.environment.cpus} cores, Node ${process.version}; warm = median of ${o.reps}; ` +
         `home = ${HOME_KPIS.length} KPIs × 13 months × team` +
-        (o.eventFiles > 1 ? `; event log imported as ${o.eventFiles} files` : '') +
+        (o.eventFiles && o.eventFiles > 1 ? `; event log imported as ${o.eventFiles} files` : '') +
         (o.duckdbMemoryLimit ? `; DuckDB memory_limit ${o.duckdbMemoryLimit} while loading` : '') +
         '\n\n',
     );
@@ -446,7 +513,8 @@ async function main(): Promise<void> {
   } finally {
     if (o.keep) log(`kept ${dir}`);
     else if (!o.workDir) rmSync(dir, { recursive: true, force: true });
-    else for (const f of ['bench.duckdb', 'bench.duckdb.wal']) rmSync(join(dir, f), { force: true });
+    else if (!o.fromPhase)
+      for (const f of ['bench.duckdb', 'bench.duckdb.wal']) rmSync(join(dir, f), { force: true });
   }
 }
 

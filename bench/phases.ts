@@ -145,7 +145,7 @@ async function setup(store: Store, input: PhaseInput) {
     scopes: ['read'],
     expiresAt: null,
   });
-  writeFileSync(join(input.dir, 'api-token'), token, { mode: 0o600 });
+  writeFileSync(join(input.dir, `api-token-${input.target.kind}`), token, { mode: 0o600 });
   return {};
 }
 
