@@ -200,8 +200,12 @@ export class TrackedConnection implements DatabaseConnection {
 
   async *streamQuery<R>(compiled: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
     const domains = domainsWritten(compiled);
-    yield* this.inner.streamQuery<R>(compiled, chunkSize);
-    await this.noteWrite(domains);
+    try {
+      yield* this.inner.streamQuery<R>(compiled, chunkSize);
+    } finally {
+      // Also when the reader stops early: the statement has run.
+      await this.noteWrite(domains);
+    }
   }
 
   /** Also for writes that bypass `executeQuery` on this connection (a raw appender or COPY). */
