@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 
 /** Open hours: per ISO weekday (1 = Monday) a list of [startMinute, endMinute) in local time, plus holidays. */
 export interface BusinessSchedule {
@@ -25,6 +25,7 @@ export const CALENDAR_CLOCK: Clock = {
 
 type Span = readonly [number, number];
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 /**
  * A business-hours clock. Each local day's open spans are converted to UTC instants with the zone's rules
@@ -37,6 +38,9 @@ export class BusinessClock implements Clock {
   private readonly holidays: Set<string>;
   private readonly cache = new Map<number, readonly Span[]>();
   private readonly opensAtAll: boolean;
+  private readonly zone: IANAZone;
+  /** UTC offset (minutes) per UTC hour, when it holds for the whole hour; NaN when it changes inside it. */
+  private readonly hourOffsets = new Map<number, number>();
 
   constructor(readonly schedule: BusinessSchedule) {
     for (const i of schedule.intervals) {
@@ -58,6 +62,7 @@ export class BusinessClock implements Clock {
     }
     this.holidays = new Set(schedule.holidays);
     this.opensAtAll = schedule.intervals.length > 0;
+    this.zone = IANAZone.create(schedule.timeZone);
   }
 
   /** The open spans (UTC ms) of the local day whose local date is `dayIndex` days after 1970-01-01. */
@@ -90,9 +95,21 @@ export class BusinessClock implements Clock {
     return spans;
   }
 
+  /**
+   * The local date of an instant as days since 1970-01-01, as luxon computes it (UTC fields of the
+   * instant plus the zone's offset there). Luxon's offset lookup dominated deriving, so the offset is
+   * cached per UTC hour when it is the same at both ends of the hour (no transition inside it).
+   */
   private localDayIndex(ms: number): number {
-    const local = DateTime.fromMillis(ms, { zone: this.schedule.timeZone });
-    return Math.floor(Date.UTC(local.year, local.month - 1, local.day) / DAY_MS);
+    const hour = Math.floor(ms / HOUR_MS);
+    let offset = this.hourOffsets.get(hour);
+    if (offset === undefined) {
+      const start = this.zone.offset(hour * HOUR_MS);
+      offset = start === this.zone.offset(hour * HOUR_MS + HOUR_MS - 1) ? start : Number.NaN;
+      this.hourOffsets.set(hour, offset);
+    }
+    if (Number.isNaN(offset)) offset = this.zone.offset(ms);
+    return Math.floor((ms + offset * 60_000) / DAY_MS);
   }
 
   seconds(from: Date, to: Date): number {

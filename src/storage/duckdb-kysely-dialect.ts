@@ -1,11 +1,16 @@
 import {
+  BIGINT,
+  BOOLEAN,
+  DOUBLE,
   type DuckDBConnection,
+  DuckDBDataChunk,
   DuckDBInstance,
   type DuckDBType,
   DuckDBTypeId,
   type DuckDBValue,
   LIST,
   listValue,
+  TIMESTAMPTZ,
   timestampTZValue,
   VARCHAR,
 } from '@duckdb/node-api';
@@ -24,6 +29,8 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import { CurrentSchemaIntrospector } from './current-schema-introspector.js';
+import { type BulkRows, isBulkRows } from './import-writer.js';
+import type { ColumnType } from './sql-dialect.js';
 import { normaliseRow } from './values.js';
 
 /**
@@ -76,7 +83,9 @@ class DuckDBDriver implements Driver {
       memory_limit: this.config.memoryLimit ?? '1GB',
       preserve_insertion_order: 'false',
     });
-    const size = Math.max(1, this.config.connections ?? 2);
+    // A dashboard's KPIs arrive as about a dozen statements: four connections let the short ones run
+    // beside the long ones (DuckDB's own threads still cap the CPU used).
+    const size = Math.max(1, this.config.connections ?? 4);
     for (let i = 0; i < size; i++) {
       const connection = new DuckDBKyselyConnection(await this.instance.connect());
       // Sessions run in UTC so nothing depends on the host's zone (ICU ships in the package).
@@ -143,8 +152,91 @@ function bindParameter(value: unknown): { value: DuckDBValue; type?: DuckDBType 
   throw new TypeError(`cannot bind a ${typeof value} parameter to DuckDB`);
 }
 
+const APPEND_TYPES: Record<ColumnType, DuckDBType> = {
+  text: VARCHAR,
+  double: DOUBLE,
+  integer: BIGINT,
+  boolean: BOOLEAN,
+  timestamptz: TIMESTAMPTZ,
+};
+const APPEND_TYPE_NAMES: Record<ColumnType, string> = {
+  text: 'VARCHAR',
+  double: 'DOUBLE',
+  integer: 'BIGINT',
+  boolean: 'BOOLEAN',
+  timestamptz: 'TIMESTAMPTZ',
+};
+/** DuckDB's vector size: the most rows one data chunk holds. */
+const CHUNK_ROWS = 2048;
+
+/** A JS value as the appender takes it for a column type (the same values the array casts accepted). */
+function appendValue(type: ColumnType, value: unknown): DuckDBValue {
+  if (value === null || value === undefined) return null;
+  switch (type) {
+    case 'text':
+      return typeof value === 'string' ? value : value instanceof Date ? value.toISOString() : String(value);
+    case 'double':
+      return Number(value);
+    case 'integer': {
+      const n = Number(value);
+      if (!Number.isInteger(n)) throw new TypeError(`not an integer: ${String(value)}`);
+      return BigInt(n);
+    }
+    case 'boolean':
+      return Boolean(value);
+    case 'timestamptz': {
+      const ms = value instanceof Date ? value.getTime() : new Date(value as string | number).getTime();
+      if (Number.isNaN(ms)) throw new TypeError(`not a timestamp: ${String(value)}`);
+      return timestampTZValue(BigInt(ms) * 1000n);
+    }
+  }
+}
+
+let landingCounter = 0;
+
 class DuckDBKyselyConnection implements DatabaseConnection {
   constructor(private readonly connection: DuckDBConnection) {}
+
+  /**
+   * Bulk rows (import-writer's `bulkInsert`) through the appender, on this connection and so inside its
+   * open transaction. A table of another layout gets them through a temporary landing table, so its
+   * other columns take their defaults and the column order need not match.
+   */
+  private async append(bulk: BulkRows): Promise<QueryResult<never>> {
+    const types = bulk.columns.map((c) => APPEND_TYPES[c.type]);
+    const rowCount = bulk.columns[0]?.values.length ?? 0;
+    const names = bulk.columns.map((c) => `"${c.name}"`).join(', ');
+    const landing = bulk.exactLayout ? undefined : `deskscore_landing_${process.pid}_${++landingCounter}`;
+    if (landing) {
+      const defs = bulk.columns.map((c) => `"${c.name}" ${APPEND_TYPE_NAMES[c.type]}`).join(', ');
+      await this.connection.run(`CREATE TEMPORARY TABLE "${landing}" (${defs})`);
+    }
+    try {
+      // Both are temporary tables: catalog "temp", schema "main".
+      const appender = await this.connection.createAppender(landing ?? bulk.table, 'main', 'temp');
+      try {
+        for (let offset = 0; offset < rowCount; offset += CHUNK_ROWS) {
+          const n = Math.min(CHUNK_ROWS, rowCount - offset);
+          const chunk = DuckDBDataChunk.create(types, n);
+          chunk.setColumns(
+            bulk.columns.map((c) => {
+              const out = new Array<DuckDBValue>(n);
+              for (let i = 0; i < n; i++) out[i] = appendValue(c.type, c.values[offset + i]);
+              return out;
+            }),
+          );
+          appender.appendDataChunk(chunk);
+        }
+      } finally {
+        appender.closeSync();
+      }
+      if (landing)
+        await this.connection.run(`INSERT INTO "${bulk.table}" (${names}) SELECT ${names} FROM "${landing}"`);
+    } finally {
+      if (landing) await this.connection.run(`DROP TABLE "${landing}"`);
+    }
+    return { rows: [], numAffectedRows: BigInt(rowCount) };
+  }
 
   async run(sql: string): Promise<void> {
     await this.connection.run(sql);
@@ -155,6 +247,8 @@ class DuckDBKyselyConnection implements DatabaseConnection {
   }
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const [first] = compiled.parameters;
+    if (compiled.parameters.length === 1 && isBulkRows(first)) return this.append(first);
     const bound = compiled.parameters.map(bindParameter);
     const values = bound.map((b) => b.value);
     const types = bound.some((b) => b.type)
