@@ -1,8 +1,11 @@
 import { type RawBuilder, sql } from 'kysely';
+import { DateTime } from 'luxon';
 import type { ColumnType, SqlDialect } from '../storage/sql-dialect.js';
-import type { Dimension, Filter, Grain, KpiDefinition, Side } from './kpi-definition.js';
+import type { Dimension, Filter, Grain, KpiDefinition, Side, SourceName } from './kpi-definition.js';
 import type { KpiQuery } from './kpi-query.js';
+import { grainStart } from './periods.js';
 import { SOURCE_SPECS } from './sources.js';
+import { quantileRanks, Z_975 } from './statistics.js';
 
 /** What a compiled query needs to know about where and when it runs. */
 export interface QueryContext {
@@ -27,14 +30,6 @@ export interface CountRow {
   n: number;
 }
 
-export interface StatisticRow extends CountRow {
-  mean: number | null;
-  sd: number | null;
-  total: number | null;
-  median: number | null;
-  p90: number | null;
-}
-
 export interface RankRow {
   bucket: string;
   grp: string | null;
@@ -42,11 +37,75 @@ export interface RankRow {
   x: number;
 }
 
+/** Beyond this many periods in range, the engine's own time-zone conversion labels the rows. */
+const MAX_PERIOD_BOUNDS = 1100;
+
+/**
+ * The start (local day, UTC instant) of every grain period that overlaps [start, end), in order,
+ * computed here with the same zone rules as the buckets; null when there are too many.
+ */
+const periodStartsCache = new Map<string, ReadonlyArray<{ day: string; at: Date }> | null>();
+
+function periodStarts(
+  start: Date,
+  end: Date,
+  grain: Exclude<Grain, 'all'>,
+  timeZone: string,
+): ReadonlyArray<{ day: string; at: Date }> | null {
+  // Zone arithmetic is slow in luxon, and a dashboard asks the same few ranges again and again.
+  const key = `${start.getTime()} ${end.getTime()} ${grain} ${timeZone}`;
+  if (periodStartsCache.has(key)) return periodStartsCache.get(key)!;
+  if (periodStartsCache.size >= 1000) periodStartsCache.clear();
+  const starts = computePeriodStarts(start, end, grain, timeZone);
+  periodStartsCache.set(key, starts);
+  return starts;
+}
+
+function computePeriodStarts(
+  start: Date,
+  end: Date,
+  grain: Exclude<Grain, 'all'>,
+  timeZone: string,
+): Array<{ day: string; at: Date }> | null {
+  const unit = grain === 'day' ? 'days' : `${grain}s`;
+  const starts: Array<{ day: string; at: Date }> = [];
+  let period = grainStart(DateTime.fromJSDate(start, { zone: timeZone }).startOf('day'), grain);
+  while (period.toJSDate() < end) {
+    if (starts.length === MAX_PERIOD_BOUNDS) return null;
+    starts.push({ day: period.toISODate()!, at: period.toJSDate() });
+    // Re-anchored each time: after a midnight that does not exist, plus() would keep 01:00.
+    period = grainStart(period.plus({ [unit]: 1 }), grain);
+  }
+  return starts;
+}
+
+/**
+ * The local grain period (its first day, as text) holding a timestamp of [start, end). Converting
+ * every row to local time costs DuckDB about 2 µs a row (ICU); comparing it with the few period
+ * bounds, as a binary search of CASEs, costs a fraction of that on both engines.
+ */
+function localPeriod(
+  at: RawBuilder<unknown>,
+  grain: Exclude<Grain, 'all'>,
+  ctx: Pick<QueryContext, 'start' | 'end' | 'timeZone'>,
+): RawBuilder<string> {
+  const starts = periodStarts(ctx.start, ctx.end, grain, ctx.timeZone);
+  if (!starts || starts.length === 0) {
+    const local = sql`${at} AT TIME ZONE ${ctx.timeZone}`;
+    if (grain === 'day') return sql<string>`CAST(CAST(${local} AS DATE) AS text)`;
+    return sql<string>`CAST(CAST(date_trunc(${sql.lit(grain)}, ${local}) AS DATE) AS text)`;
+  }
+  const search = (low: number, high: number): RawBuilder<string> => {
+    if (low === high) return sql<string>`CAST(${starts[low]!.day} AS text)`;
+    const mid = (low + high + 1) >> 1;
+    return sql<string>`CASE WHEN ${at} < ${starts[mid]!.at} THEN ${search(low, mid - 1)} ELSE ${search(mid, high)} END`;
+  };
+  return search(0, starts.length - 1);
+}
+
 function bucketExpression(ctx: QueryContext): RawBuilder<string> {
   if (ctx.grain === 'all') return sql<string>`CAST(${ctx.from} AS text)`;
-  const local = sql`f.placed_at AT TIME ZONE ${ctx.timeZone}`;
-  if (ctx.grain === 'day') return sql<string>`CAST(CAST(${local} AS DATE) AS text)`;
-  return sql<string>`CAST(CAST(date_trunc(${sql.lit(ctx.grain)}, ${local}) AS DATE) AS text)`;
+  return localPeriod(sql`f.placed_at`, ctx.grain, ctx);
 }
 
 function groupExpression(ctx: QueryContext): RawBuilder<string | null> {
@@ -78,17 +137,25 @@ function compileFilter(f: Filter, columns: ReadonlySet<string>, now: Date): RawB
   }
 }
 
+function conjunction(parts: readonly RawBuilder<boolean>[]): RawBuilder<boolean> {
+  return sql<boolean>`${sql.join([sql<boolean>`TRUE`, ...parts], sql` AND `)}`;
+}
+
+function dimensionConditions(ctx: QueryContext): RawBuilder<boolean>[] {
+  return (Object.entries(ctx.where) as Array<[Dimension, string[]]>).map(
+    ([dim, values]) => sql<boolean>`${sql.ref(`f.${dim}`)} IN (${sql.join(values.map((v) => sql`${v}`))})`,
+  );
+}
+
 export function whereClause(
   ctx: QueryContext,
   filters: readonly Filter[],
   columns: ReadonlySet<string>,
 ): RawBuilder<boolean> {
-  const parts: RawBuilder<boolean>[] = [sql<boolean>`TRUE`];
-  for (const f of filters) parts.push(compileFilter(f, columns, ctx.now));
-  for (const [dim, values] of Object.entries(ctx.where) as Array<[Dimension, string[]]>) {
-    parts.push(sql<boolean>`${sql.ref(`f.${dim}`)} IN (${sql.join(values.map((v) => sql`${v}`))})`);
-  }
-  return sql<boolean>`${sql.join(parts, sql` AND `)}`;
+  return conjunction([
+    ...filters.map((f) => compileFilter(f, columns, ctx.now)),
+    ...dimensionConditions(ctx),
+  ]);
 }
 
 export function sourceOf(side: Side) {
@@ -96,47 +163,169 @@ export function sourceOf(side: Side) {
   return SOURCE_SPECS[side.source];
 }
 
-/** Rows (or agent-days) per bucket and group for one side of a KPI. */
-export function compileCount(
+export type RowSource = Exclude<SourceName, 'backlog'>;
+
+/** What one KPI asks of a source's rows in a shared scan. */
+export type ScanMeasure =
+  /** Rows (or agent-days) kept by the filters: `n`, and `rows` where the count is of distinct values. */
+  | { kind: 'count'; where: readonly Filter[] }
+  /** Responses with a score (`n`), promoters and detractors among them. */
+  | { kind: 'nps'; where: readonly Filter[] }
+  /** Rows (`n`) and the sums of two columns (`num`, `den`). */
+  | { kind: 'sums'; where: readonly Filter[]; numerator: string; denominator: string }
+  /**
+   * n, mean, sd and total of a column's non-null values; for a quantile, also up to four order
+   * statistics as (rank `r1`…`r4`, value `x1`…`x4`): the two the quantile interpolates between and the
+   * two that bound its interval (quantileRanks).
+   */
+  | { kind: 'statistic'; where: readonly Filter[]; column: string; quantile: number | null };
+
+/** One measure of a scan over the rows placed in [start, end). */
+export interface ScanPart {
+  measure: ScanMeasure;
+  start: Date;
+  end: Date;
+}
+
+/** A scan row: bucket, group and each part's aggregates, named `p<index>_<name>`. */
+export type ScanRow = { bucket: string; grp: string | null } & Record<string, string | number | null>;
+
+/** Up to this n the interval ranks come from the exact binomial table; above, the normal approximation. */
+const EXACT_RANKS_UP_TO = 1000;
+const exactRankTables = new Map<
+  number,
+  { n: number[]; low: Array<number | null>; high: Array<number | null> }
+>();
+
+function exactRanks(q: number) {
+  let table = exactRankTables.get(q);
+  if (!table) {
+    table = { n: [], low: [], high: [] };
+    for (let n = 1; n <= EXACT_RANKS_UP_TO; n++) {
+      const r = quantileRanks(n, q);
+      table.n.push(n);
+      table.low.push(r?.low ?? null);
+      table.high.push(r?.high ?? null);
+    }
+    exactRankTables.set(q, table);
+  }
+  return table;
+}
+
+/** Refuses a measure naming a column its source lacks: before it joins a scan other KPIs share. */
+export function checkScanMeasure(source: RowSource, measure: ScanMeasure): void {
+  const columns = SOURCE_SPECS[source].columns;
+  const named = [
+    ...measure.where.map((f) => f.column),
+    ...(measure.kind === 'sums' ? [measure.numerator, measure.denominator] : []),
+    ...(measure.kind === 'statistic' ? [measure.column] : []),
+  ];
+  for (const c of named) if (!columns.has(c)) throw new Error(`${source} has no column ${c}`);
+}
+
+/**
+ * Every measure of `parts` over one pass of a source's rows, per bucket and group: KPIs of the same
+ * source share the scan. A part whose range is narrower than the context's is limited to its own
+ * range; each aggregate is filtered to its part's rows, so a group shows in a part only where the
+ * part counts rows (the caller checks `n`, or `rows`).
+ */
+export function compileScan(
   ctx: QueryContext,
-  side: Side,
-  extra: readonly Filter[] = [],
-): RawBuilder<CountRow> {
-  const spec = sourceOf(side);
-  return sql<CountRow>`SELECT ${bucketExpression(ctx)} AS bucket, ${groupExpression(ctx)} AS grp,
-      ${spec.countExpression(ctx.timeZone)} AS n
+  source: RowSource,
+  parts: readonly ScanPart[],
+): RawBuilder<ScanRow> {
+  const spec = SOURCE_SPECS[source];
+  const aggregates: RawBuilder<unknown>[] = [];
+  const ranked: RawBuilder<unknown>[] = [];
+  const joins: RawBuilder<unknown>[] = [];
+  const selected: RawBuilder<unknown>[] = [];
+  const kept: RawBuilder<boolean>[] = [];
+  parts.forEach((part, i) => {
+    const m = part.measure;
+    const name = (suffix: string) => sql.ref(`p${i}_${suffix}`);
+    const add = (suffix: string, expression: RawBuilder<unknown>) => {
+      aggregates.push(sql`${expression} AS ${name(suffix)}`);
+      selected.push(sql`s.${name(suffix)}`);
+    };
+    const own = m.where.map((f) => compileFilter(f, spec.columns, ctx.now));
+    if (part.start.getTime() > ctx.start.getTime()) own.push(sql<boolean>`f.placed_at >= ${part.start}`);
+    if (part.end.getTime() < ctx.end.getTime()) own.push(sql<boolean>`f.placed_at < ${part.end}`);
+    if (m.kind === 'count') {
+      const rows = conjunction(own);
+      kept.push(rows);
+      add(
+        'n',
+        spec.countExpression(() => localPeriod(sql`f.placed_at`, 'day', ctx), rows),
+      );
+      if (spec.countsDistinct) add('rows', sql`count(*) FILTER (WHERE ${rows})`);
+      return;
+    }
+    if (m.kind === 'nps') {
+      const rows = conjunction([...own, sql<boolean>`f.score_std IS NOT NULL`]);
+      kept.push(rows);
+      add('n', sql`count(*) FILTER (WHERE ${rows})`);
+      add('promoters', sql`count(*) FILTER (WHERE ${rows} AND f.positive)`);
+      add('detractors', sql`count(*) FILTER (WHERE ${rows} AND f.detractor)`);
+      return;
+    }
+    if (m.kind === 'sums') {
+      for (const c of [m.numerator, m.denominator])
+        if (!spec.columns.has(c)) throw new Error(`sum of unknown column ${c}`);
+      const rows = conjunction(own);
+      kept.push(rows);
+      add('n', sql`count(*) FILTER (WHERE ${rows})`);
+      add('num', sql`sum(${sql.ref(`f.${m.numerator}`)}) FILTER (WHERE ${rows})`);
+      add('den', sql`sum(${sql.ref(`f.${m.denominator}`)}) FILTER (WHERE ${rows})`);
+      return;
+    }
+    if (!spec.columns.has(m.column)) throw new Error(`statistic on unknown column ${m.column}`);
+    const x = sql.ref(`f.${m.column}`);
+    const rows = conjunction([...own, sql<boolean>`${x} IS NOT NULL`]);
+    kept.push(rows);
+    add('n', sql`count(*) FILTER (WHERE ${rows})`);
+    add('mean', sql`avg(${x}) FILTER (WHERE ${rows})`);
+    add('sd', sql`stddev_samp(${x}) FILTER (WHERE ${rows})`);
+    add('total', sql`sum(${x}) FILTER (WHERE ${rows})`);
+    if (m.quantile === null) return;
+    // The sorted values of the group, indexed (1-based) at the wanted ranks one level up.
+    aggregates.push(sql`array_agg(${x} ORDER BY ${x}) FILTER (WHERE ${rows}) AS ${name('xs')}`);
+    const table = exactRanks(m.quantile);
+    const k = sql.ref(`k${i}`);
+    joins.push(
+      sql`LEFT JOIN ${ctx.dialect.rowsFromArrays([
+        { name: 'rank_n', type: 'integer', values: table.n },
+        { name: 'rank_low', type: 'integer', values: table.low },
+        { name: 'rank_high', type: 'integer', values: table.high },
+      ])} AS ${k} ON ${k}.rank_n = a.${name('n')}`,
+    );
+    // Same double arithmetic as quantileRanks and percentile_cont; run-kpi-query checks every rank.
+    const n = sql`a.${name('n')}`;
+    const q = sql`CAST(${m.quantile} AS double precision)`;
+    const position = sql`(${n} - 1) * ${q}`;
+    const spread = sql`CAST(${Z_975} AS double precision) * sqrt(${n} * ${q} * (1 - ${q}))`;
+    const ranks = [
+      sql`floor(${position}) + 1`,
+      sql`ceil(${position}) + 1`,
+      sql`CASE WHEN ${n} <= ${sql.lit(EXACT_RANKS_UP_TO)} THEN ${k}.rank_low ELSE floor(${n} * ${q} - ${spread}) END`,
+      sql`CASE WHEN ${n} <= ${sql.lit(EXACT_RANKS_UP_TO)} THEN ${k}.rank_high ELSE ceil(${n} * ${q} + ${spread}) END`,
+    ];
+    ranks.forEach((rank, j) => {
+      const r = name(`r${j + 1}`);
+      ranked.push(sql`CAST(${rank} AS integer) AS ${r}`);
+      selected.push(sql`s.${r}`);
+      selected.push(
+        sql`CASE WHEN s.${r} BETWEEN 1 AND s.${name('n')} THEN CAST((s.${name('xs')})[s.${r}] AS double precision) END AS ${name(`x${j + 1}`)}`,
+      );
+    });
+  });
+  const grouped = sql`SELECT ${bucketExpression(ctx)} AS bucket, ${groupExpression(ctx)} AS grp, ${sql.join(aggregates)}
     FROM ${spec.rows(ctx.orgId, ctx.start, ctx.end, ctx.now)} f
-    WHERE ${whereClause(ctx, [...side.where, ...extra], spec.columns)}
+    WHERE ${conjunction(dimensionConditions(ctx))}
+      AND (${sql.join(kept, sql` OR `)})
     GROUP BY 1, 2`;
-}
-
-export interface NpsRow extends CountRow {
-  promoters: number;
-  detractors: number;
-}
-
-/** Responses, promoters and detractors per bucket and group. */
-export function compileNps(ctx: QueryContext, side: Side): RawBuilder<NpsRow> {
-  const spec = sourceOf(side);
-  return sql<NpsRow>`SELECT ${bucketExpression(ctx)} AS bucket, ${groupExpression(ctx)} AS grp, count(*) AS n,
-      count(CASE WHEN f.positive THEN 1 END) AS promoters, count(CASE WHEN f.detractor THEN 1 END) AS detractors
-    FROM ${spec.rows(ctx.orgId, ctx.start, ctx.end, ctx.now)} f
-    WHERE ${whereClause(ctx, side.where, spec.columns)} AND f.score_std IS NOT NULL
-    GROUP BY 1, 2`;
-}
-
-/** n, mean, sd, sum, median and p90 of a column per bucket and group (nulls ignored). */
-export function compileStatistic(ctx: QueryContext, side: Side, column: string): RawBuilder<StatisticRow> {
-  const spec = sourceOf(side);
-  if (!spec.columns.has(column)) throw new Error(`statistic on unknown column ${column}`);
-  const x = sql.ref(`f.${column}`);
-  return sql<StatisticRow>`SELECT ${bucketExpression(ctx)} AS bucket, ${groupExpression(ctx)} AS grp,
-      count(${x}) AS n, avg(${x}) AS mean, stddev_samp(${x}) AS sd, sum(${x}) AS total,
-      percentile_cont(0.5) WITHIN GROUP (ORDER BY ${x}) AS median,
-      percentile_cont(0.9) WITHIN GROUP (ORDER BY ${x}) AS p90
-    FROM ${spec.rows(ctx.orgId, ctx.start, ctx.end, ctx.now)} f
-    WHERE ${whereClause(ctx, side.where, spec.columns)} AND ${x} IS NOT NULL
-    GROUP BY 1, 2`;
+  if (ranked.length === 0) return sql<ScanRow>`${grouped}`;
+  return sql<ScanRow>`SELECT s.bucket, s.grp, ${sql.join(selected)}
+    FROM (SELECT a.*, ${sql.join(ranked)} FROM (${grouped}) a ${sql.join(joins, sql` `)}) s`;
 }
 
 /**
@@ -158,7 +347,7 @@ export function compileRanks(
     { name: 'w_grp', type: 'text', values: wanted.map((w) => w.grp) },
     { name: 'w_rn', type: 'integer', values: wanted.map((w) => w.rn) },
   ]);
-  return sql<RankRow>`SELECT r.bucket, r.grp, r.rn, r.x FROM (
+  return sql<RankRow>`SELECT r.bucket, r.grp, r.rn, CAST(r.x AS double precision) AS x FROM (
       SELECT ${bucket} AS bucket, ${group} AS grp, ${x} AS x,
              row_number() OVER (PARTITION BY ${bucket}, ${group} ORDER BY ${x}) AS rn
       FROM ${spec.rows(ctx.orgId, ctx.start, ctx.end, ctx.now)} f
@@ -249,28 +438,6 @@ export function compileManual(ctx: QueryContext, kpi: string): RawBuilder<Manual
       sum(f.value) AS total, (array_agg(f.value ORDER BY f.placed_at DESC, ${id} DESC))[1] AS latest
     FROM ${spec.rows(ctx.orgId, ctx.start, ctx.end, ctx.now)} f
     WHERE ${whereClause(ctx, [{ column: 'kpi', op: 'eq', value: kpi }], spec.columns)}
-    GROUP BY 1, 2`;
-}
-
-export interface SumsRow extends CountRow {
-  num: number | null;
-  den: number | null;
-}
-
-/** Rows, and the sums of two columns, per bucket and group. */
-export function compileSums(
-  ctx: QueryContext,
-  side: Side,
-  numerator: string,
-  denominator: string,
-): RawBuilder<SumsRow> {
-  const spec = sourceOf(side);
-  for (const c of [numerator, denominator])
-    if (!spec.columns.has(c)) throw new Error(`sum of unknown column ${c}`);
-  return sql<SumsRow>`SELECT ${bucketExpression(ctx)} AS bucket, ${groupExpression(ctx)} AS grp, count(*) AS n,
-      sum(${sql.ref(`f.${numerator}`)}) AS num, sum(${sql.ref(`f.${denominator}`)}) AS den
-    FROM ${spec.rows(ctx.orgId, ctx.start, ctx.end, ctx.now)} f
-    WHERE ${whereClause(ctx, side.where, spec.columns)}
     GROUP BY 1, 2`;
 }
 

@@ -12,8 +12,10 @@ export interface SourceSpec {
   dimensions: ReadonlySet<Dimension>;
   /** The rows for one organisation whose `at` falls in [start, end). */
   rows(orgId: number, start: Date, end: Date, now: Date): RawBuilder<unknown>;
-  /** How a row counts: one each, or (agent-days) distinct agent × local day. */
-  countExpression(timeZone: string): RawBuilder<number>;
+  /** How a row counts (one each, or distinct agent × `localDay`), over the rows `filter` keeps. */
+  countExpression(localDay: () => RawBuilder<string>, filter?: RawBuilder<boolean>): RawBuilder<number>;
+  /** The count is of distinct values, so a group can hold rows and still count 0. */
+  countsDistinct?: true;
 }
 
 const TICKET_COLUMNS = new Set([
@@ -47,8 +49,13 @@ const TICKET_COLUMNS = new Set([
   'complaint_solved_within_7_days',
 ]);
 const ALL_DIMENSIONS: ReadonlySet<Dimension> = new Set(['desk', 'team', 'agent', 'channel', 'priority']);
-const COUNT_ROWS = () => sql<number>`count(*)`;
+const filtered = (filter: RawBuilder<boolean> | undefined) =>
+  filter ? sql` FILTER (WHERE ${filter})` : sql``;
+const COUNT_ROWS: SourceSpec['countExpression'] = (_localDay, filter) =>
+  sql<number>`count(*)${filtered(filter)}`;
 
+// Sessions run in UTC, where 7 days are 168 hours; DuckDB adds hours to a TIMESTAMPTZ without its
+// calendar (ICU), about five times faster than days, on every row of every ticket scan.
 function ticketSource(time: string, team: string, agent: string): SourceSpec {
   return {
     columns: TICKET_COLUMNS,
@@ -56,7 +63,7 @@ function ticketSource(time: string, team: string, agent: string): SourceSpec {
     rows: (orgId, start, end) => sql`(SELECT t.*,
         ${sql.ref(`t.${time}`)} AS placed_at, t.desk_id AS desk, ${sql.ref(`t.${team}`)} AS team,
         ${sql.ref(`t.${agent}`)} AS agent,
-        (coalesce(t.first_solved_at, t.solved_at) <= t.created_at + INTERVAL '7 days') IS TRUE AS complaint_solved_within_7_days
+        (coalesce(t.first_solved_at, t.solved_at) <= t.created_at + INTERVAL '168 hours') IS TRUE AS complaint_solved_within_7_days
       FROM ticket_facts t
       WHERE t.org_id = ${orgId} AND ${sql.ref(`t.${time}`)} >= ${start} AND ${sql.ref(`t.${time}`)} < ${end})`,
     countExpression: COUNT_ROWS,
@@ -178,7 +185,8 @@ export const SOURCE_SPECS: Record<Exclude<SourceName, 'backlog'>, SourceSpec> = 
     columns: new Set(['channel', 'priority']),
     dimensions: ALL_DIMENSIONS,
     rows: agentActivityRows,
-    countExpression: () => sql<number>`count(DISTINCT f.agent)`,
+    countExpression: (_localDay, filter) => sql<number>`count(DISTINCT f.agent)${filtered(filter)}`,
+    countsDistinct: true,
   },
   presence: {
     columns: new Set(['logged_in_seconds', 'handling_seconds']),
@@ -284,8 +292,9 @@ export const SOURCE_SPECS: Record<Exclude<SourceName, 'backlog'>, SourceSpec> = 
     columns: new Set(['channel', 'priority']),
     dimensions: ALL_DIMENSIONS,
     rows: agentActivityRows,
-    countExpression: (timeZone) =>
-      sql<number>`count(DISTINCT f.agent || '|' || CAST(CAST(f.placed_at AT TIME ZONE ${timeZone} AS DATE) AS text))`,
+    countExpression: (localDay, filter) =>
+      sql<number>`count(DISTINCT f.agent || '|' || ${localDay()})${filtered(filter)}`,
+    countsDistinct: true,
   },
 };
 

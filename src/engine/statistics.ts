@@ -79,8 +79,23 @@ export function studentTCdf(t: number, df: number): number {
   return t >= 0 ? 1 - tail : tail;
 }
 
+/** Memoised by argument: pure functions that every cell of a dashboard calls with a few values. */
+function memoised<A extends number[], R>(f: (...args: A) => R): (...args: A) => R {
+  const cache = new Map<string, R>();
+  return (...args) => {
+    const key = args.join(',');
+    let value = cache.get(key);
+    if (value === undefined && !cache.has(key)) {
+      if (cache.size >= 50_000) cache.clear();
+      value = f(...args);
+      cache.set(key, value);
+    }
+    return value as R;
+  };
+}
+
 /** The t quantile for probability p (e.g. 0.975), by bisection on the CDF. */
-export function studentTQuantile(p: number, df: number): number {
+export const studentTQuantile = memoised(function studentTQuantile(p: number, df: number): number {
   let lo = 0;
   let hi = 1000;
   for (let i = 0; i < 200; i++) {
@@ -89,7 +104,7 @@ export function studentTQuantile(p: number, df: number): number {
     else hi = mid;
   }
   return (lo + hi) / 2;
-}
+});
 
 /** Mean ± t(0.975, n−1)·sd/√n; needs n ≥ 2. */
 export function tInterval(mean: number, sd: number | null, n: number): Interval | null {
@@ -103,7 +118,10 @@ export function tInterval(mean: number, sd: number | null, n: number): Interval 
  * n observations: P(X(l) ≤ ξq < X(u)) ≥ 0.95. Null where n is too small for such ranks to exist.
  * Exact binomial up to n = 1000, normal approximation above.
  */
-export function quantileRanks(n: number, q: number): { low: number; high: number } | null {
+export const quantileRanks = memoised(function quantileRanks(
+  n: number,
+  q: number,
+): { low: number; high: number } | null {
   if (n < 1) return null;
   let low: number;
   let high: number;
@@ -129,7 +147,7 @@ export function quantileRanks(n: number, q: number): { low: number; high: number
   }
   if (low < 1 || high > n) return null;
   return { low, high };
-}
+});
 
 /** Least-squares slope of y over x = 0, 1, 2, … skipping nulls; null with fewer than two points. */
 export function leastSquaresSlope(values: ReadonlyArray<number | null>): number | null {

@@ -16,7 +16,14 @@ const NAMED: Partial<Record<Dimension, 'desks' | 'teams' | 'agents'>> = {
   agent: 'agents',
 };
 
-/** id → display name of a named dimension (desks, teams, agents); empty for channel and priority. */
+/** Name look-ups issued in the current turn of the event loop, by database, organisation and table. */
+const lookups = new WeakMap<Kysely<Database>, Map<string, Promise<Map<string, string>>>>();
+
+/**
+ * id → display name of a named dimension (desks, teams, agents); empty for channel and priority.
+ * Queries issued together (a dashboard's KPIs) share one look-up; only within one turn, so the
+ * statement still runs after every request that shares it began.
+ */
 export async function dimensionNames(
   db: Kysely<Database>,
   orgId: number,
@@ -24,8 +31,26 @@ export async function dimensionNames(
 ): Promise<Map<string, string>> {
   const table = NAMED[dim];
   if (!table) return new Map();
-  const rows = await db.selectFrom(table).select(['id', 'name']).where('org_id', '=', orgId).execute();
-  return new Map(rows.map((r) => [r.id, r.name]));
+  let pending = lookups.get(db);
+  if (!pending) {
+    pending = new Map();
+    lookups.set(db, pending);
+  }
+  const key = `${orgId}\u0000${table}`;
+  let lookup = pending.get(key);
+  if (!lookup) {
+    lookup = db
+      .selectFrom(table)
+      .select(['id', 'name'])
+      .where('org_id', '=', orgId)
+      .execute()
+      .then((rows) => new Map(rows.map((r) => [r.id, r.name])));
+    pending.set(key, lookup);
+    const turn = pending;
+    setImmediate(() => turn.delete(key));
+  }
+  // Each caller gets its own map: callers may not share mutable state.
+  return new Map(await lookup);
 }
 
 /**
@@ -45,7 +70,10 @@ export async function resolveWhere(
     ...(Object.keys(asked) as Dimension[]),
     ...(Object.keys(restrict) as Dimension[]),
   ]);
-  for (const d of dims) names.set(d, await dimensionNames(store.db, orgId, d));
+  const looked = await Promise.all(
+    [...dims].map(async (d) => [d, await dimensionNames(store.db, orgId, d)] as const),
+  );
+  for (const [d, map] of looked) names.set(d, map);
   const where: Partial<Record<Dimension, string[]>> = {};
   for (const [d, values] of Object.entries(asked) as Array<[Dimension, string[]]>) {
     where[d] = values.map((v) => idOf(names.get(d), v));

@@ -10,26 +10,26 @@ import {
   type StatisticInput,
   statisticCell,
 } from '../engine/assemble-rows.js';
-import { getOrCreate } from '../engine/collections.js';
 import {
-  type CountRow,
+  checkScanMeasure,
   compileBacklog,
   compileControlsPassing,
-  compileCount,
   compileCrisisRecovery,
   compileEscalationClosure,
   compileForecastErrors,
   compileKbAccuracy,
   compileLifecycle,
   compileManual,
-  compileNps,
   compileRanks,
-  compileStatistic,
-  compileSums,
+  compileScan,
   type QueryContext,
+  type RowSource,
   ratioSides,
+  type ScanMeasure,
+  type ScanPart,
+  type ScanRow,
 } from '../engine/compile-kpi.js';
-import type { KpiDefinition } from '../engine/kpi-definition.js';
+import type { KpiDefinition, Side } from '../engine/kpi-definition.js';
 import {
   checkQueryAgainst,
   type KpiQuery,
@@ -38,6 +38,7 @@ import {
   kpiQuerySchema,
 } from '../engine/kpi-query.js';
 import { type Bucket, bucketsOf, rangeUtc, shiftPeriods } from '../engine/periods.js';
+import { SOURCE_SPECS } from '../engine/sources.js';
 import { leastSquaresSlope, quantileRanks } from '../engine/statistics.js';
 import type { Store } from './database.js';
 import { applyRestriction, KpiScopeError, type Restriction, resolveWhere } from './kpi-filters.js';
@@ -65,6 +66,111 @@ function mapRows<R extends { bucket: string; grp: string | null }>(
     if (bucket !== undefined) out.set(cellKey(bucket, r.grp), r);
   }
   return out;
+}
+
+function rowSource(side: Side): RowSource {
+  if (side.source === 'backlog') throw new Error('backlog is not a row source');
+  return side.source;
+}
+
+function numberOrNull(row: ScanRow, column: string): number | null {
+  const v = row[column];
+  if (v === null || v === undefined) return null;
+  return typeof v === 'number' ? v : Number(v);
+}
+
+const count = (row: ScanRow, column: string) => numberOrNull(row, column) ?? 0;
+
+interface ScanRequest {
+  part: ScanPart;
+  resolve: (result: ScanResult) => void;
+  reject: (error: unknown) => void;
+}
+
+interface ScanBatch {
+  ctx: QueryContext;
+  source: RowSource;
+  requests: ScanRequest[];
+}
+
+/** A scan's rows, and the names of one measure's columns in them. */
+interface ScanResult {
+  rows: readonly ScanRow[];
+  name: (suffix: string) => string;
+}
+
+/** Scans waiting for the end of the current turn, by database and by what their rows share. */
+const pendingScans = new WeakMap<object, Map<string, ScanBatch>>();
+
+/**
+ * One measure over a source's rows. Measures asked in the same turn of the event loop (a dashboard's
+ * KPIs, a ratio's two sides, a trend's wider range) over the same source, organisation, grain, group
+ * and dimension filters become one statement: one pass over the facts instead of one per measure.
+ */
+function scanSource(
+  store: Store,
+  ctx: QueryContext,
+  source: RowSource,
+  measure: ScanMeasure,
+): Promise<ScanResult> {
+  const key = JSON.stringify([
+    source,
+    ctx.orgId,
+    ctx.timeZone,
+    ctx.grain,
+    ctx.grain === 'all' ? ctx.from : null,
+    ctx.now.getTime(),
+    ctx.by ?? null,
+    Object.entries(ctx.where).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  ]);
+  checkScanMeasure(source, measure);
+  let pending = pendingScans.get(store.db);
+  if (!pending) {
+    pending = new Map();
+    pendingScans.set(store.db, pending);
+  }
+  let batch = pending.get(key);
+  if (!batch) {
+    const created: ScanBatch = { ctx, source, requests: [] };
+    const turn = pending;
+    turn.set(key, created);
+    setImmediate(() => {
+      turn.delete(key);
+      void runScan(store, created);
+    });
+    batch = created;
+  }
+  const part: ScanPart = { measure, start: ctx.start, end: ctx.end };
+  return new Promise((resolve, reject) => batch.requests.push({ part, resolve, reject }));
+}
+
+async function runScan(store: Store, batch: ScanBatch): Promise<void> {
+  const parts: ScanPart[] = [];
+  const index = new Map<string, number>();
+  const positions = batch.requests.map(({ part }) => {
+    const id = JSON.stringify([part.measure, part.start.getTime(), part.end.getTime()]);
+    let i = index.get(id);
+    if (i === undefined) {
+      i = parts.length;
+      parts.push(part);
+      index.set(id, i);
+    }
+    return i;
+  });
+  try {
+    let start = parts[0]!.start;
+    let end = parts[0]!.end;
+    for (const p of parts) {
+      if (p.start < start) start = p.start;
+      if (p.end > end) end = p.end;
+    }
+    const { rows } = await compileScan({ ...batch.ctx, start, end }, batch.source, parts).execute(store.db);
+    batch.requests.forEach((r, j) => {
+      r.resolve({ rows, name: (suffix) => `p${positions[j]}_${suffix}` });
+    });
+  } catch (error) {
+    for (const r of batch.requests) r.reject(error);
+  }
 }
 
 export { KpiScopeError };
@@ -121,11 +227,13 @@ async function computeKpiRows(
     by: q.by,
     dialect: store.dialect,
   };
-  const { cells, variant, emptyCell } = await computeCells(store, def, q, ctx, buckets);
-  const trends =
+  // Issued together, so the trend's wider range shares the cells' scan.
+  const [{ cells, variant, emptyCell }, trends] = await Promise.all([
+    computeCells(store, def, q, ctx, buckets),
     def.measure.kind === 'ratio' && def.measure.trend
-      ? await computeTrends(store, def, q, ctx, buckets)
-      : undefined;
+      ? computeTrends(store, def, q, ctx, buckets)
+      : undefined,
+  ]);
   const groupNames = q.by ? names.get(q.by) : undefined;
   return assembleRows({
     def,
@@ -149,11 +257,21 @@ async function computeCells(
   const natural = new Map(buckets.map((b) => [q.grain === 'all' ? b.key : b.natural, b.key]));
   const m = def.measure;
   const cells = new Map<string, Cell>();
-  const counts = async (rows: Promise<{ rows: CountRow[] }>) => mapRows((await rows).rows, natural);
+  // The cells of one side's count: where it counts rows, n (distinct values, for agent-days).
+  const counts = async (side: Side) => {
+    const { rows, name } = await scanSource(store, ctx, rowSource(side), {
+      kind: 'count',
+      where: side.where,
+    });
+    const present = SOURCE_SPECS[rowSource(side)].countsDistinct ? name('rows') : name('n');
+    const out = new Map<string, number>();
+    for (const [key, r] of mapRows(rows, natural))
+      if (count(r, present) > 0) out.set(key, count(r, name('n')));
+    return out;
+  };
 
   if (m.kind === 'count') {
-    for (const [key, r] of await counts(compileCount(ctx, m.of).execute(store.db)))
-      cells.set(key, countCell(r.n));
+    for (const [key, n] of await counts(m.of)) cells.set(key, countCell(n));
     return { cells, variant: null, emptyCell: countCell(0) };
   }
   if (m.kind === 'backlog') {
@@ -220,61 +338,107 @@ async function computeCells(
     return { cells, variant: null, emptyCell: countCell(0) };
   }
   if (m.kind === 'sum_ratio') {
-    const { rows } = await compileSums(ctx, m.of, m.numerator, m.denominator).execute(store.db);
+    const { rows, name } = await scanSource(store, ctx, rowSource(m.of), {
+      kind: 'sums',
+      where: m.of.where,
+      numerator: m.numerator,
+      denominator: m.denominator,
+    });
     for (const [key, r] of mapRows(rows, natural)) {
-      const den = r.den ?? 0;
+      const n = count(r, name('n'));
+      if (n === 0) continue;
+      const num = numberOrNull(r, name('num'));
+      const den = numberOrNull(r, name('den'));
       cells.set(key, {
-        value: den > 0 ? ((r.num ?? 0) / den) * m.scale : null,
-        n: r.n,
-        numerator: r.num,
-        denominator: r.den,
+        value: (den ?? 0) > 0 ? ((num ?? 0) / den!) * m.scale : null,
+        n,
+        numerator: num,
+        denominator: den,
         interval: null,
       });
     }
     return { cells, variant: null, emptyCell: countCell(0) };
   }
   if (m.kind === 'nps') {
-    const { rows } = await compileNps(ctx, m.of).execute(store.db);
-    for (const [key, r] of mapRows(rows, natural)) cells.set(key, npsCell(r.promoters, r.detractors, r.n));
+    const { rows, name } = await scanSource(store, ctx, rowSource(m.of), { kind: 'nps', where: m.of.where });
+    for (const [key, r] of mapRows(rows, natural)) {
+      const n = count(r, name('n'));
+      if (n > 0) cells.set(key, npsCell(count(r, name('promoters')), count(r, name('detractors')), n));
+    }
     return { cells, variant: null, emptyCell: npsCell(0, 0, 0) };
   }
   if (m.kind === 'ratio') {
     const sides = ratioSides(def, q);
-    const [num, den] = await Promise.all([
-      counts(compileCount(ctx, sides.numerator).execute(store.db)),
-      counts(compileCount(ctx, sides.denominator).execute(store.db)),
-    ]);
+    // Both sides join the same scan when they share a source.
+    const [num, den] = await Promise.all([counts(sides.numerator), counts(sides.denominator)]);
     for (const key of new Set([...num.keys(), ...den.keys()])) {
-      cells.set(key, ratioCell(num.get(key)?.n ?? 0, den.get(key)?.n ?? 0, m.scale, m.interval));
+      cells.set(key, ratioCell(num.get(key) ?? 0, den.get(key) ?? 0, m.scale, m.interval));
     }
     return { cells, variant: sides.variant, emptyCell: ratioCell(0, 0, m.scale, m.interval) };
   }
   const statistic = q.statistic ?? m.statistic;
   const clock = q.clock ?? 'business';
   const column = 'value' in m.column ? m.column.value : m.column[clock];
-  const { rows } = await compileStatistic(ctx, m.of, column).execute(store.db);
-  const stats = mapRows(rows, natural);
-  const ranked = new Map<string, Map<number, number>>();
-  if (statistic !== 'mean') {
-    // Two ranks per SQL bucket (the natural period start) and group.
-    const wanted: Array<{ bucket: string; grp: string | null; rn: number }> = [];
-    for (const s of stats.values()) {
-      const r = quantileRanks(s.n, QUANTILE[statistic]);
-      if (r) for (const rn of [r.low, r.high]) wanted.push({ bucket: s.bucket, grp: s.grp, rn });
+  const quantile = statistic === 'mean' ? null : QUANTILE[statistic];
+  const { rows, name } = await scanSource(store, ctx, rowSource(m.of), {
+    kind: 'statistic',
+    where: m.of.where,
+    column,
+    quantile,
+  });
+  const stats = new Map<string, StatisticInput>();
+  const rankedByKey = new Map<string, Map<number, number>>();
+  // Order statistics the scan did not return (it computes ranks as quantileRanks does; this is the
+  // safety net should the two ever disagree): fetched by rank, as before the scan computed them.
+  const wanted: Array<{ bucket: string; grp: string | null; rn: number }> = [];
+  for (const [key, r] of mapRows(rows, natural)) {
+    const n = count(r, name('n'));
+    if (n === 0) continue;
+    const ranked = new Map<number, number>();
+    const s: StatisticInput = {
+      n,
+      mean: numberOrNull(r, name('mean')),
+      sd: numberOrNull(r, name('sd')),
+      total: numberOrNull(r, name('total')),
+      median: null,
+      p90: null,
+      ranked,
+    };
+    stats.set(key, s);
+    rankedByKey.set(key, ranked);
+    if (quantile === null) continue;
+    for (let j = 1; j <= 4; j++) {
+      const rank = numberOrNull(r, name(`r${j}`));
+      const x = numberOrNull(r, name(`x${j}`));
+      if (rank !== null && x !== null) ranked.set(rank, x);
     }
-    if (wanted.length > 0) {
-      const ranks = await compileRanks(ctx, m.of, column, wanted).execute(store.db);
-      for (const r of ranks.rows) {
-        const bucket = natural.get(r.bucket);
-        if (bucket === undefined) continue;
-        const key = cellKey(bucket, r.grp);
-        getOrCreate(ranked, key, () => new Map<number, number>()).set(r.rn, r.x);
-      }
+    const position = (n - 1) * quantile;
+    const interval = quantileRanks(n, quantile);
+    const ranks = [Math.floor(position) + 1, Math.ceil(position) + 1, interval?.low, interval?.high];
+    const missing = ranks.filter((rn): rn is number => rn !== undefined && !ranked.has(rn));
+    for (const rn of missing) wanted.push({ bucket: r.bucket, grp: r.grp, rn });
+  }
+  if (wanted.length > 0) {
+    const { rows: extra } = await compileRanks(ctx, m.of, column, wanted).execute(store.db);
+    for (const r of extra) {
+      const bucket = natural.get(r.bucket);
+      if (bucket !== undefined) rankedByKey.get(cellKey(bucket, r.grp))?.set(r.rn, r.x);
+    }
+  }
+  if (quantile !== null) {
+    for (const s of stats.values()) {
+      // percentile_cont's interpolation between the two order statistics around (n − 1)·q.
+      const position = (s.n - 1) * quantile;
+      const low = s.ranked.get(Math.floor(position) + 1);
+      const high = s.ranked.get(Math.ceil(position) + 1);
+      if (low === undefined || high === undefined) throw new Error(`${def.id}: order statistics missing`);
+      const value = low === high ? low : low + (position - Math.floor(position)) * (high - low);
+      if (statistic === 'median') s.median = value;
+      else s.p90 = value;
     }
   }
   for (const [key, s] of stats) {
-    const input: StatisticInput = { ...s, ranked: ranked.get(key) ?? new Map() };
-    const cell = statisticCell(input, statistic);
+    const cell = statisticCell(s, statistic);
     if (cell.interval && m.bounds) {
       cell.interval = {
         low: Math.max(m.bounds.min, cell.interval.low),
